@@ -1,0 +1,64 @@
+# The change log: immutable changes, chained by hash, signed per checkpoint.
+# Every struct here is stored and hashed in canonical form (capnp::canonicalize).
+@0xdfcf73a5e24872f0;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("dancu::schema");
+
+using import "resident.capnp".Resident;
+
+# One change of one origin: (origin, seq) names it everywhere.
+struct Version {
+  origin @0 :UInt64;
+  seq @1 :UInt64;
+}
+
+enum Operation {
+  create @0;
+  update @1;          # correct or complete fields
+  recordDeath @2;
+  move @3;            # residence and home unit change
+  household @4;       # household membership
+  cardStatus @5;      # CCCD application and card
+  mergeDuplicate @6;  # tombstone pointing at the surviving record
+}
+
+struct Change {
+  origin @0 :UInt64;          # node id of the author
+  seq @1 :UInt64;             # 1, 2, 3 ... per origin, no gaps
+  hlc @2 :UInt64;             # hybrid logical clock: 48 bits of ms since epoch, 16 bits counter
+  officer @3 :Text;           # the officer who made the change
+  recordId @4 :Text;
+  operation @5 :Operation;
+  fields @6 :List(UInt16);    # ordinals of the Resident fields this change sets, ascending
+  values @7 :Resident;        # the values of those fields; other fields are ignored
+  basedOn @8 :List(Version);  # causal context: the record's versions the author had seen
+}
+
+struct LogEntry {
+  prevHash @0 :Data;          # BLAKE2b-256 of the previous entry's canonical bytes; zeros at seq 1
+  change @1 :Change;
+}
+
+# The origin's signature over its chain head: covers every entry up to and including `seq`.
+struct Checkpoint {
+  origin @0 :UInt64;
+  seq @1 :UInt64;
+  head @2 :Data;              # BLAKE2b-256 of entry `seq`
+  signature @3 :Data;         # Ed25519 over "dancu/checkpoint/v1" || origin || seq || head
+}
+
+# Who last wrote a field, so that any order of the same changes folds to the same record.
+struct FieldStamp {
+  field @0 :UInt16;
+  hlc @1 :UInt64;
+  origin @2 :UInt64;
+  seq @3 :UInt64;
+}
+
+# A materialized record: the fold of its changes.
+struct RecordState {
+  resident @0 :Resident;
+  stamps @1 :List(FieldStamp);   # one per field ever set, ascending by field
+  versions @2 :List(Version);    # highest seq per origin that touched the record, ascending origin
+}

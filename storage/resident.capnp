@@ -1,0 +1,121 @@
+# The resident record of the national population database, as one commune node holds it.
+# JSON form (storage/record_json.h) uses the snake_case of each field name.
+@0x8ee259c8e9872eba;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("dancu::schema");
+
+# A date that may be known only to the year or the month. 0 means unknown.
+struct PartialDate {
+  year @0 :UInt16;
+  month @1 :UInt8;
+  day @2 :UInt8;
+}
+
+# An administrative unit (GSO code of a commune, district or province) and a free address line.
+struct Place {
+  unit @0 :Text;
+  address @1 :Text;
+}
+
+# Another person named on the record, by citizen number and name.
+struct PersonRef {
+  citizenNo @0 :Text;
+  name @1 :Text;
+}
+
+enum Sex {
+  unknown @0;
+  male @1;
+  female @2;
+}
+
+enum LifeStatus {
+  alive @0;
+  deceased @1;
+  missing @2;
+}
+
+enum MaritalStatus {
+  unknown @0;
+  single @1;
+  married @2;
+  divorced @3;
+  widowed @4;
+}
+
+enum BloodType {
+  unknown @0;
+  a @1;
+  b @2;
+  ab @3;
+  o @4;
+}
+
+enum Relationship {
+  unknown @0;
+  head @1;
+  spouse @2;
+  child @3;
+  parent @4;
+  sibling @5;
+  grandchild @6;
+  grandparent @7;
+  other @8;
+}
+
+struct Household {
+  id @0 :Text;              # household registration number
+  headCitizenNo @1 :Text;   # citizen number of the head of household
+  relationship @2 :Relationship;
+}
+
+enum CardStatus {
+  none @0;
+  applied @1;
+  produced @2;
+  issued @3;
+}
+
+# The chip citizen-ID card (CCCD): its application and the card produced from it.
+struct CardApplication {
+  applicationId @0 :Text;
+  appliedOn @1 :PartialDate;
+  status @2 :CardStatus;
+  cardNo @3 :Text;
+  issuedOn @4 :PartialDate;
+  expiresOn @5 :PartialDate;
+}
+
+# Field ordinals below are part of the change-log format (a change names the fields it sets by
+# ordinal): never renumber, only append.
+struct Resident {
+  id @0 :Text;                        # internal record id, assigned by the creating node
+  citizenNo @1 :Text;                 # 12 digits PPP G YY NNNNNN; empty until issued
+  oldIdNo @2 :Text;                   # old 9-digit identity card number
+  fullName @3 :Text;                  # Unicode NFC
+  otherNames @4 :List(Text);
+  birthDate @5 :PartialDate;
+  sex @6 :Sex;
+  birthRegistrationPlace @7 :Place;
+  birthPlace @8 :Place;
+  hometown @9 :Place;                 # quê quán
+  ethnicity @10 :UInt8;               # official code 1..54 of the 54 groups; 0 unknown
+  religion @11 :Text;
+  nationality @12 :Text;              # ISO 3166-1 alpha-2, "VN"
+  maritalStatus @13 :MaritalStatus;
+  bloodType @14 :BloodType;
+  permanentResidence @15 :Place;
+  temporaryResidence @16 :Place;
+  currentResidence @17 :Place;
+  household @18 :Household;
+  father @19 :PersonRef;
+  mother @20 :PersonRef;
+  spouse @21 :PersonRef;
+  representative @22 :PersonRef;      # legal representative
+  status @23 :LifeStatus;
+  deathDate @24 :PartialDate;
+  card @25 :CardApplication;
+  homeUnit @26 :Text;                 # unit whose node has authority over the record
+  mergedInto @27 :Text;               # set on a duplicate: id of the surviving record
+}
