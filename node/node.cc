@@ -1,0 +1,123 @@
+#include "node/node.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "node/authority.h"
+#include "node/certificates.h"
+#include "node/files.h"
+#include "node/role.h"
+#include "storage/units.h"
+
+namespace dancu::node {
+
+namespace {
+
+constexpr uint64_t kRootValidityDays = 20 * 365;
+
+storage::UnitLevel LevelFor(schema::Role role) {
+  switch (role) {
+    case schema::Role::COMMUNE: return storage::UnitLevel::kCommune;
+    case schema::Role::DISTRICT: return storage::UnitLevel::kDistrict;
+    default: return storage::UnitLevel::kProvince;
+  }
+}
+
+Status CheckUnit(schema::Role role, const std::string& unit) {
+  if (role == schema::Role::CENTRAL) {
+    if (unit != "VN") return Status::InvalidArgument("the central node's unit is VN");
+    return Status::Ok();
+  }
+  const auto& units = storage::UnitRegistry::Get();
+  for (auto era : {storage::Era::k2025, storage::Era::k2023}) {
+    const storage::Unit* u = units.Find(unit, era);
+    if (u != nullptr && u->level == LevelFor(role)) return Status::Ok();
+  }
+  return Status::InvalidArgument("unit " + unit + " is not a " + RoleName(role) +
+                                 " in the 2023 or 2025 administrative units");
+}
+
+}  // namespace
+
+Result<NodeConfig> Node::Init(const InitOptions& options) {
+  const std::string& dir = options.data_dir;
+  DANCU_RETURN_IF_ERROR(CheckUnit(options.role, options.unit));
+  if (std::filesystem::exists(ConfigPath(dir))) {
+    return Status::AlreadyExists("a node exists already in " + dir);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  ::chmod(dir.c_str(), 0700);
+
+  NodeSecrets secrets = NodeSecrets::Generate();
+  NodeConfig config;
+  config.node_id = secrets.signing.node_id();
+  config.role = options.role;
+  config.unit = options.unit;
+  config.signing_key = secrets.signing.public_key();
+  config.curve_key = secrets.curve_public;
+  if (options.role == schema::Role::CENTRAL) config.root_key = config.signing_key;
+
+  DANCU_RETURN_IF_ERROR(WriteKeyFile(KeyPath(dir), secrets, options.passphrase));
+  storage::StoreOptions store_options;
+  store_options.create_if_missing = true;
+  auto store = storage::Store::Open(StorePath(dir), store_options);
+  if (!store.ok()) return store.status();
+  if (options.role == schema::Role::CENTRAL) {
+    DANCU_RETURN_IF_ERROR(WriteFileAtomically(
+        ChainPath(dir), MakeRootChain(config, secrets, options.now_ms, kRootValidityDays)));
+  }
+  // node.json last: its presence is what marks a complete node.
+  DANCU_RETURN_IF_ERROR(WriteNodeConfig(ConfigPath(dir), config));
+  return config;
+}
+
+Result<std::unique_ptr<Node>> Node::Open(const std::string& data_dir, KeyAccess access,
+                                         const std::optional<std::string>& passphrase,
+                                         storage::StoreOptions store_options) {
+  auto config = ReadNodeConfig(ConfigPath(data_dir));
+  if (!config.ok()) return config.status();
+  std::optional<NodeSecrets> secrets;
+  if (access == KeyAccess::kSign) {
+    auto loaded = ReadKeyFile(KeyPath(data_dir), passphrase);
+    if (!loaded.ok()) return loaded.status();
+    if (loaded->signing.public_key() != config->signing_key) {
+      return Status::Corruption(KeyPath(data_dir) + " does not hold the key named in node.json");
+    }
+    secrets.emplace(std::move(loaded.value()));
+  }
+  store_options.create_if_missing = false;
+  auto store = storage::Store::Open(StorePath(data_dir), store_options);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<Node>(
+      new Node(data_dir, std::move(config.value()), std::move(store.value()), std::move(secrets)));
+}
+
+Node::Node(std::string data_dir, NodeConfig config, std::unique_ptr<storage::Store> store,
+           std::optional<NodeSecrets> secrets)
+    : data_dir_(std::move(data_dir)),
+      config_(std::move(config)),
+      store_(std::move(store)),
+      secrets_(std::move(secrets)) {}
+
+Result<const storage::SigningKey*> Node::signing_key() const {
+  if (!secrets_) return Status::FailedPrecondition("node was opened without its keys");
+  return &secrets_->signing;
+}
+
+storage::KeyLookup Node::KeyLookup() const {
+  return [id = config_.node_id, key = config_.signing_key](uint64_t origin) -> std::optional<storage::PublicKey> {
+    if (origin == id) return key;
+    return std::nullopt;
+  };
+}
+
+Result<storage::AppendOutcome> Node::Append(std::vector<storage::Draft>& drafts) {
+  auto key = signing_key();
+  if (!key.ok()) return key.status();
+  return store_->Append(drafts, **key, AuthorityCheck(config_));
+}
+
+}  // namespace dancu::node

@@ -1,0 +1,69 @@
+// Node: one running dancu node's identity and data — DATA_DIR/node.json, node.key,
+// certificate.chain and the RocksDB store in DATA_DIR/db.
+//
+// Ownership: a Node owns its Store and, when opened for writing, its secret keys. Thread-safety: as
+// the Store; config() is immutable once opened. Errors: Status from every call; nothing throws.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "node/key_file.h"
+#include "node/node_config.h"
+#include "storage/log_verify.h"
+#include "storage/store.h"
+
+namespace dancu::node {
+
+struct InitOptions {
+  std::string data_dir;
+  schema::Role role = schema::Role::COMMUNE;
+  std::string unit;
+  std::optional<std::string> passphrase;  // seals node.key with argon2id + XChaCha20-Poly1305
+  uint64_t now_ms = 0;                    // for central's root certificate validity
+};
+
+enum class KeyAccess { kNone, kSign };
+
+class Node {
+ public:
+  // Creates a node: the data directory (mode 0700), its keys, node.json, an empty store, and for
+  // central its self-signed root certificate. AlreadyExists if DATA_DIR holds a node;
+  // InvalidArgument for a unit code that is not in the reference data.
+  static Result<NodeConfig> Init(const InitOptions& options);
+
+  // Opens an existing node. With KeyAccess::kSign the secret keys are loaded (a sealed key file
+  // needs `passphrase`), which every write requires.
+  static Result<std::unique_ptr<Node>> Open(const std::string& data_dir, KeyAccess access,
+                                            const std::optional<std::string>& passphrase,
+                                            storage::StoreOptions store_options = {});
+
+  const NodeConfig& config() const { return config_; }
+  const std::string& data_dir() const { return data_dir_; }
+  storage::Store& store() { return *store_; }
+  const storage::Store& store() const { return *store_; }
+  // The signing key; FailedPrecondition unless opened with KeyAccess::kSign.
+  Result<const storage::SigningKey*> signing_key() const;
+
+  // The signing keys this node knows by origin: its own (other origins arrive with replication).
+  storage::KeyLookup KeyLookup() const;
+
+  // Appends drafts as this node's changes (see Store::Append).
+  Result<storage::AppendOutcome> Append(std::vector<storage::Draft>& drafts);
+
+  static std::string KeyPath(const std::string& dir) { return dir + "/node.key"; }
+  static std::string ConfigPath(const std::string& dir) { return dir + "/node.json"; }
+  static std::string ChainPath(const std::string& dir) { return dir + "/certificate.chain"; }
+  static std::string StorePath(const std::string& dir) { return dir + "/db"; }
+
+ private:
+  Node(std::string data_dir, NodeConfig config, std::unique_ptr<storage::Store> store,
+       std::optional<NodeSecrets> secrets);
+  std::string data_dir_;
+  NodeConfig config_;
+  std::unique_ptr<storage::Store> store_;
+  std::optional<NodeSecrets> secrets_;
+};
+
+}  // namespace dancu::node

@@ -1,0 +1,30 @@
+// The node's public description on disk: DATA_DIR/node.json.
+//
+// Written once by `dancu init`; `dancu cert install` adds the pinned root key. Readable by anyone
+// (it holds public keys only). Value type.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "node/identity.capnp.h"
+#include "storage/crypto.h"
+#include "storage/status.h"
+
+namespace dancu::node {
+
+struct NodeConfig {
+  uint64_t node_id = 0;
+  schema::Role role = schema::Role::COMMUNE;
+  std::string unit;
+  storage::PublicKey signing_key{};
+  std::array<uint8_t, 32> curve_key{};
+  std::optional<storage::PublicKey> root_key;  // central's key, pinned at certificate install
+};
+
+Status WriteNodeConfig(const std::string& path, const NodeConfig& config);
+Result<NodeConfig> ReadNodeConfig(const std::string& path);
+
+std::string NodeIdHex(uint64_t node_id);  // 16 lowercase hex digits
+
+}  // namespace dancu::node

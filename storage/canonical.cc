@@ -1,0 +1,41 @@
+#include "storage/canonical.h"
+
+#include <cstring>
+
+namespace dancu::storage::internal {
+
+namespace {
+// Bounds for untrusted messages: no amplification beyond a small multiple of the input, shallow
+// nesting (our schemas are at most four levels deep).
+capnp::ReaderOptions LimitsFor(size_t words) {
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = words * 4 + 64;
+  options.nestingLimit = 16;
+  return options;
+}
+}  // namespace
+
+Result<std::unique_ptr<ParsedBuffer>> ParseCanonical(std::string_view bytes,
+                                                     std::string_view what) {
+  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
+    return Status::Corruption(std::string(what) + ": length " + std::to_string(bytes.size()) +
+                              " is not a positive multiple of 8");
+  }
+  auto buffer = std::make_unique<ParsedBuffer>();
+  size_t words = bytes.size() / sizeof(capnp::word);
+  buffer->words = kj::heapArray<capnp::word>(words);
+  std::memcpy(buffer->words.begin(), bytes.data(), bytes.size());
+  buffer->segment = buffer->words.asPtr();
+  try {
+    buffer->reader = std::make_unique<capnp::SegmentArrayMessageReader>(
+        kj::arrayPtr(&buffer->segment, 1), LimitsFor(words));
+    if (!buffer->reader->isCanonical()) {
+      return Status::Corruption(std::string(what) + ": bytes are not in canonical form");
+    }
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string(what) + ": " + e.getDescription().cStr());
+  }
+  return buffer;
+}
+
+}  // namespace dancu::storage::internal

@@ -1,0 +1,91 @@
+#include "storage/record_fold.h"
+
+#include <capnp/dynamic.h>
+#include <capnp/message.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "storage/canonical.h"
+
+namespace dancu::storage {
+
+namespace {
+
+struct Stamp {
+  uint64_t hlc = 0;
+  uint64_t origin = 0;
+  uint64_t seq = 0;
+  auto Key() const { return std::tie(hlc, origin, seq); }
+};
+
+}  // namespace
+
+Status CheckChangeShape(schema::Change::Reader change) {
+  if (change.getOrigin() == 0 || change.getSeq() == 0) {
+    return Status::Corruption("change has no origin or sequence number");
+  }
+  if (change.getRecordId().size() == 0) return Status::Corruption("change names no record");
+  const auto field_count = capnp::Schema::from<schema::Resident>().getFields().size();
+  uint32_t previous = 0;
+  for (uint16_t ordinal : change.getFields()) {
+    if (ordinal <= previous || ordinal >= field_count) {
+      return Status::Corruption("change sets field ordinal " + std::to_string(ordinal) +
+                                ", not ascending or not a settable field");
+    }
+    previous = ordinal;
+  }
+  return Status::Ok();
+}
+
+std::string FoldChange(const schema::RecordState::Reader* current, schema::Change::Reader change) {
+  std::map<uint16_t, Stamp> stamps;
+  std::map<uint64_t, uint64_t> versions;
+  capnp::MallocMessageBuilder message;
+  auto state = message.initRoot<schema::RecordState>();
+  if (current != nullptr) {
+    state.setResident(current->getResident());
+    for (auto s : current->getStamps()) stamps[s.getField()] = {s.getHlc(), s.getOrigin(), s.getSeq()};
+    for (auto v : current->getVersions()) versions[v.getOrigin()] = v.getSeq();
+  }
+  auto resident = state.getResident();
+  resident.setId(change.getRecordId());
+
+  const Stamp incoming{change.getHlc(), change.getOrigin(), change.getSeq()};
+  auto fields = capnp::Schema::from<schema::Resident>().getFields();
+  capnp::DynamicStruct::Builder target = capnp::toDynamic(resident);
+  capnp::DynamicStruct::Reader source = capnp::toDynamic(change.getValues());
+  for (uint16_t ordinal : change.getFields()) {
+    auto it = stamps.find(ordinal);
+    if (it != stamps.end() && it->second.Key() >= incoming.Key()) continue;
+    stamps[ordinal] = incoming;
+    // Empty means absent (storage/record_json.h): an unset value clears the field to null.
+    if (source.has(fields[ordinal])) {
+      target.set(fields[ordinal], source.get(fields[ordinal]));
+    } else {
+      target.clear(fields[ordinal]);
+    }
+  }
+  uint64_t& seen = versions[change.getOrigin()];
+  seen = std::max(seen, change.getSeq());
+
+  auto stamp_list = state.initStamps(static_cast<unsigned>(stamps.size()));
+  unsigned i = 0;
+  for (const auto& [field, stamp] : stamps) {
+    auto s = stamp_list[i++];
+    s.setField(field);
+    s.setHlc(stamp.hlc);
+    s.setOrigin(stamp.origin);
+    s.setSeq(stamp.seq);
+  }
+  auto version_list = state.initVersions(static_cast<unsigned>(versions.size()));
+  i = 0;
+  for (const auto& [origin, seq] : versions) {
+    version_list[i].setOrigin(origin);
+    version_list[i++].setSeq(seq);
+  }
+  return Canonicalize(state.asReader());
+}
+
+}  // namespace dancu::storage

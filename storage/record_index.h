@@ -1,0 +1,47 @@
+// Secondary index entries derived from a resident record.
+//
+// All indexes live in one column family, each kind under its own one-byte prefix. A key ends with
+// the record id so that one name, household or unit maps to many records; the citizen-number index
+// is unique and maps the number to the record id in its value. A tombstone (a duplicate merged into
+// another record) has no index entries: searches find the survivor.
+//
+// Pure functions, thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "storage/resident.capnp.h"
+
+namespace dancu::storage {
+
+enum class IndexKind : char {
+  kCitizenNo = 'c',   // citizen_no -> record id (value)
+  kName = 'n',        // folded full name \0 birth year \0 record id
+  kNameSuffix = 'g',  // folded trailing name tokens ("van an", "an") \0 birth year \0 record id
+  kHousehold = 'h',   // household id \0 record id
+  kUnit = 'u',        // permanent residence unit \0 record id
+};
+
+struct IndexEntry {
+  std::string key;
+  std::string value;
+  bool operator==(const IndexEntry&) const = default;
+};
+
+std::vector<IndexEntry> IndexEntriesFor(schema::Resident::Reader resident);
+
+// The key prefix under which entries of `kind` for `term` sort ("n" + "nguyen van an" + "\0").
+// With exact=false the trailing separator is left off, for prefix search over names.
+std::string IndexPrefix(IndexKind kind, std::string_view term, bool exact = true);
+
+// The birth year field of name keys: four digits, "0000" when unknown.
+std::string YearTerm(uint16_t year);
+
+// Splits a name-index key ("n" term \0 year \0 id) into its parts; false if malformed.
+bool SplitNameKey(std::string_view key, std::string_view* term, std::string_view* year,
+                  std::string_view* record_id);
+
+}  // namespace dancu::storage

@@ -1,0 +1,40 @@
+#include "storage/report.h"
+
+#include "storage/canonical.h"
+#include "storage/change.capnp.h"
+#include "storage/validation.h"
+
+namespace dancu::storage {
+
+void UnitTally::Add(const UnitTally& other) {
+  residents += other.residents;
+  clean += other.clean;
+  deceased += other.deceased;
+  applications += other.applications;
+}
+
+Result<Report> BuildReport(const Store& store, PartialDateValue today) {
+  Report report;
+  Status failure;
+  DANCU_RETURN_IF_ERROR(store.ScanRecords([&](std::string_view id, std::string_view bytes) {
+    auto state = Parsed<schema::RecordState>::Parse(bytes, "record " + std::string(id));
+    if (!state.ok()) {
+      failure = state.status();
+      return false;
+    }
+    auto resident = state->get().getResident();
+    if (resident.getMergedInto().size() > 0) return true;
+    UnitTally one;
+    one.residents = 1;
+    one.clean = Validate(resident, today).empty() && CompletenessGaps(resident).empty();
+    one.deceased = resident.getStatus() == schema::LifeStatus::DECEASED;
+    one.applications = resident.getCard().getStatus() != schema::CardStatus::NONE;
+    report.units[resident.getPermanentResidence().getUnit().cStr()].Add(one);
+    report.total.Add(one);
+    return true;
+  }));
+  DANCU_RETURN_IF_ERROR(failure);
+  return report;
+}
+
+}  // namespace dancu::storage

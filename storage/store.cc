@@ -1,0 +1,366 @@
+#include "storage/store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+#include <rocksdb/write_buffer_manager.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "storage/canonical.h"
+#include "storage/log_format.h"
+#include "storage/partial_date.h"
+#include "storage/record_fold.h"
+#include "storage/record_index.h"
+#include "storage/store_layout.h"
+
+namespace dancu::storage {
+
+namespace {
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  std::string message = std::string(what) + ": " + s.ToString();
+  if (s.IsCorruption()) return Status::Corruption(message);
+  return Status::IOError(message);
+}
+
+std::string RecordIdFor(uint64_t origin, uint64_t seq) {
+  return ToHex(layout::EncodeU64(origin)) + "-" + std::to_string(seq);
+}
+
+std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+rocksdb::Slice Slice(std::string_view s) { return {s.data(), s.size()}; }
+
+}  // namespace
+
+Draft::Draft() : values(std::make_unique<capnp::MallocMessageBuilder>()) {
+  values->initRoot<schema::Resident>();
+}
+
+struct Store::Handles {
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  rocksdb::ColumnFamilyHandle* log = nullptr;
+  rocksdb::ColumnFamilyHandle* checkpoints = nullptr;
+  rocksdb::ColumnFamilyHandle* records = nullptr;
+  rocksdb::ColumnFamilyHandle* index = nullptr;
+};
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
+  if (!options.create_if_missing && !std::filesystem::exists(path)) {
+    return Status::NotFound("no node database at " + path);
+  }
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+  db_options.paranoid_checks = true;
+  db_options.max_background_jobs = 2;
+  db_options.max_open_files = 256;
+  db_options.write_buffer_manager =
+      std::make_shared<rocksdb::WriteBufferManager>(options.memtable_budget_bytes);
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.write_buffer_size = options.memtable_budget_bytes / 4;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.compression = rocksdb::kLZ4Compression;
+  cf_options.bottommost_compression = rocksdb::kZSTD;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, cf_options},
+      {layout::kLogFamily, cf_options},
+      {layout::kCheckpointFamily, cf_options},
+      {layout::kRecordFamily, cf_options},
+      {layout::kIndexFamily, cf_options},
+  };
+  auto handles = std::make_unique<Handles>();
+  rocksdb::DB* raw = nullptr;
+  DANCU_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(db_options, path, families, &handles->all, &raw),
+                                  "opening " + path));
+  std::unique_ptr<rocksdb::DB> db(raw);
+  handles->meta = handles->all[0];
+  handles->log = handles->all[1];
+  handles->checkpoints = handles->all[2];
+  handles->records = handles->all[3];
+  handles->index = handles->all[4];
+
+  std::unique_ptr<Store> store(new Store(std::move(db), std::move(handles), options));
+  auto digest = store->GetMeta(layout::kStateDigestKey);
+  if (!digest.ok()) return digest.status();
+  if (digest->has_value()) {
+    auto parsed = StateDigest::Deserialize(**digest);
+    if (!parsed.ok()) return parsed.status();
+    store->digest_ = *parsed;
+  }
+  auto clock = store->GetMeta(layout::kClockKey);
+  if (!clock.ok()) return clock.status();
+  uint64_t last = 0;
+  if (clock->has_value() && !layout::DecodeU64(**clock, &last)) {
+    return Status::Corruption("stored clock is not 8 bytes");
+  }
+  store->clock_ = HybridClock(options.wall_clock, last);
+  DANCU_RETURN_IF_ERROR(store->ScanMeta(layout::kVersionPrefix, [&](std::string_view k, std::string_view v) {
+    uint64_t origin = 0, seq = 0;
+    if (layout::DecodeU64(k.substr(layout::kVersionPrefix.size()), &origin) &&
+        layout::DecodeU64(v, &seq)) {
+      store->versions_[origin] = seq;
+    }
+    return true;
+  }));
+  return store;
+}
+
+Store::Store(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles,
+             const StoreOptions& options)
+    : db_(std::move(db)), cf_(std::move(handles)), options_(options), clock_(options.wall_clock) {}
+
+Store::~Store() {
+  for (auto* h : cf_->all) db_->DestroyColumnFamilyHandle(h);
+  db_->Close();
+}
+
+Status Store::LoadHead(uint64_t origin) {
+  if (head_origin_ == origin) return Status::Ok();
+  head_seq_ = 0;
+  head_hash_ = Hash256{};
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_->log));
+  it->SeekForPrev(layout::LogKey(origin, UINT64_MAX));
+  if (it->Valid()) {
+    uint64_t key_origin = 0, seq = 0;
+    if (layout::ParseLogKey(View(it->key()), &key_origin, &seq) && key_origin == origin) {
+      head_seq_ = seq;
+      head_hash_ = Blake2b256(View(it->value()));
+    }
+  }
+  DANCU_RETURN_IF_ERROR(FromRocks(it->status(), "reading the log head"));
+  head_origin_ = origin;
+  return Status::Ok();
+}
+
+Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey& key,
+                                    const RecordCheck& check) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const uint64_t origin = key.node_id();
+  DANCU_RETURN_IF_ERROR(LoadHead(origin));
+
+  HybridClock clock = clock_;
+  const PartialDateValue today = TodayInVietnam(
+      std::chrono::system_clock::time_point(std::chrono::milliseconds(clock.wall_now())));
+  StateDigest digest = digest_;
+  uint64_t seq = head_seq_;
+  Hash256 prev = head_hash_;
+  std::map<std::string, std::string, std::less<>> overlay;        // record id -> new state
+  std::map<std::string, std::string, std::less<>> citizen_claims;  // citizen no -> record id
+  rocksdb::WriteBatch batch;
+  AppendOutcome outcome;
+
+  // The state of a record as this batch has left it so far.
+  auto current_state = [&](std::string_view id) -> Result<std::optional<std::string>> {
+    if (auto it = overlay.find(id); it != overlay.end()) return std::optional<std::string>(it->second);
+    return GetRecord(id);
+  };
+
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    Draft& draft = drafts[i];
+    auto reject = [&](std::string field, std::string reason) {
+      outcome.rejected.push_back({i, {{std::move(field), std::move(reason)}}});
+    };
+    const bool create = draft.operation == schema::Operation::CREATE;
+    std::string record_id = draft.record_id.empty() && create ? RecordIdFor(origin, seq + 1)
+                                                              : draft.record_id;
+    auto current_bytes = current_state(record_id);
+    if (!current_bytes.ok()) return current_bytes.status();
+    if (create && current_bytes->has_value()) {
+      reject("id", "a record " + record_id + " exists already");
+      continue;
+    }
+    if (!create && !current_bytes->has_value()) {
+      reject("id", "no record " + record_id);
+      continue;
+    }
+    std::optional<Parsed<schema::RecordState>> current;
+    if (current_bytes->has_value()) {
+      auto parsed = Parsed<schema::RecordState>::Parse(**current_bytes, "record " + record_id);
+      if (!parsed.ok()) return parsed.status();
+      current.emplace(std::move(parsed.value()));
+    }
+
+    capnp::MallocMessageBuilder change_message;
+    auto change = change_message.initRoot<schema::Change>();
+    change.setOrigin(origin);
+    change.setSeq(seq + 1);
+    change.setHlc(clock.Now());
+    change.setOfficer(draft.officer);
+    change.setRecordId(record_id);
+    change.setOperation(draft.operation);
+    auto fields = change.initFields(static_cast<unsigned>(draft.fields.size()));
+    for (unsigned f = 0; f < draft.fields.size(); ++f) fields.set(f, draft.fields[f]);
+    change.setValues(draft.Values().asReader());
+    if (current) change.setBasedOn(current->get().getVersions());
+    if (Status shape = CheckChangeShape(change.asReader()); !shape.ok()) {
+      reject("", shape.message());
+      continue;
+    }
+
+    schema::RecordState::Reader current_reader;
+    if (current) current_reader = current->get();
+    std::string next_bytes = FoldChange(current ? &current_reader : nullptr, change.asReader());
+    auto next = Parsed<schema::RecordState>::Parse(next_bytes, "folded record");
+    if (!next.ok()) return next.status();
+    auto resident = next->get().getResident();
+
+    std::vector<FieldError> errors = Validate(resident, today);
+    if (check) {
+      schema::Resident::Reader before;
+      if (current) before = current->get().getResident();
+      for (auto& e : check(current ? &before : nullptr, resident)) errors.push_back(std::move(e));
+    }
+    std::string citizen_no = resident.getCitizenNo().cStr();
+    if (!citizen_no.empty()) {
+      std::optional<std::string> owner;
+      if (auto it = citizen_claims.find(citizen_no); it != citizen_claims.end()) {
+        owner = it->second;
+      } else {
+        auto found = FindCitizenNo(citizen_no);
+        if (!found.ok()) return found.status();
+        owner = *found;
+      }
+      if (owner && *owner != record_id) {
+        errors.push_back({"citizen_no", "already registered to record " + *owner});
+      }
+    }
+    if (!errors.empty()) {
+      outcome.rejected.push_back({i, std::move(errors)});
+      continue;
+    }
+
+    ++seq;
+    std::string entry = EncodeEntry(prev, change.asReader());
+    prev = Blake2b256(entry);
+    batch.Put(cf_->log, layout::LogKey(origin, seq), entry);
+    if (current) {
+      for (const auto& e : IndexEntriesFor(current->get().getResident())) batch.Delete(cf_->index, e.key);
+      digest.Remove(record_id, **current_bytes);
+    }
+    for (const auto& e : IndexEntriesFor(resident)) batch.Put(cf_->index, e.key, e.value);
+    batch.Put(cf_->records, record_id, next_bytes);
+    digest.Add(record_id, next_bytes);
+    if (!citizen_no.empty()) citizen_claims[citizen_no] = record_id;
+    overlay[record_id] = std::move(next_bytes);
+    outcome.accepted.push_back({i, record_id, seq});
+  }
+  if (outcome.accepted.empty()) return outcome;
+
+  batch.Put(cf_->checkpoints, layout::LogKey(origin, seq), EncodeCheckpoint(key, seq, prev));
+  batch.Put(cf_->meta, std::string(layout::kVersionPrefix) + layout::EncodeU64(origin),
+            layout::EncodeU64(seq));
+  batch.Put(cf_->meta, layout::kClockKey, layout::EncodeU64(clock.last()));
+  batch.Put(cf_->meta, layout::kStateDigestKey, digest.Serialize());
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync;
+  DANCU_RETURN_IF_ERROR(FromRocks(db_->Write(write_options, &batch), "writing changes"));
+
+  head_seq_ = seq;
+  head_hash_ = prev;
+  clock_ = clock;
+  digest_ = digest;
+  versions_[origin] = seq;
+  return outcome;
+}
+
+Result<std::optional<std::string>> Store::GetRecord(std::string_view record_id) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_->records, Slice(record_id), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  DANCU_RETURN_IF_ERROR(FromRocks(s, "reading a record"));
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<std::optional<std::string>> Store::FindCitizenNo(std::string_view citizen_no) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_->index,
+                               IndexPrefix(IndexKind::kCitizenNo, citizen_no, false), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  DANCU_RETURN_IF_ERROR(FromRocks(s, "reading the citizen number index"));
+  return std::optional<std::string>(std::move(value));
+}
+
+namespace {
+Status ScanFamily(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string_view prefix,
+                  const std::function<bool(std::string_view, std::string_view)>& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+  for (it->Seek(Slice(prefix)); it->Valid(); it->Next()) {
+    std::string_view key = View(it->key());
+    if (key.substr(0, prefix.size()) != prefix) break;
+    if (!visit(key, View(it->value()))) break;
+  }
+  return FromRocks(it->status(), "scanning");
+}
+
+Status ScanLogFamily(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const Store::LogVisitor& visit) {
+  Status bad_key;
+  Status scanned = ScanFamily(db, cf, "", [&](std::string_view key, std::string_view value) {
+    uint64_t origin = 0, seq = 0;
+    if (!layout::ParseLogKey(key, &origin, &seq)) {
+      bad_key = Status::Corruption("malformed log key of " + std::to_string(key.size()) + " bytes");
+      return false;
+    }
+    return visit(origin, seq, value);
+  });
+  DANCU_RETURN_IF_ERROR(scanned);
+  return bad_key;
+}
+}  // namespace
+
+Status Store::ScanIndex(std::string_view prefix,
+                        const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  return ScanFamily(db_.get(), cf_->index, prefix, visit);
+}
+
+Status Store::ScanRecords(const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  return ScanFamily(db_.get(), cf_->records, "", visit);
+}
+
+Status Store::ScanLog(const LogVisitor& visit) const { return ScanLogFamily(db_.get(), cf_->log, visit); }
+
+Status Store::ScanCheckpoints(const LogVisitor& visit) const {
+  return ScanLogFamily(db_.get(), cf_->checkpoints, visit);
+}
+
+StateDigest Store::state_digest() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return digest_;
+}
+
+VersionVector Store::version_vector() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return versions_;
+}
+
+Result<std::optional<std::string>> Store::GetMeta(std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_->meta, Slice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  DANCU_RETURN_IF_ERROR(FromRocks(s, "reading metadata"));
+  return std::optional<std::string>(std::move(value));
+}
+
+Status Store::PutMeta(std::string_view key, std::string_view value) {
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync;
+  return FromRocks(db_->Put(write_options, cf_->meta, Slice(key), Slice(value)), "writing metadata");
+}
+
+Status Store::ScanMeta(std::string_view prefix,
+                       const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  return ScanFamily(db_.get(), cf_->meta, prefix, visit);
+}
+
+}  // namespace dancu::storage

@@ -1,0 +1,144 @@
+// Store: one node's RocksDB database — change logs, materialized records, indexes, metadata.
+//
+// Column families (names in storage/store_layout.h):
+//   log          origin(8, big-endian) seq(8)  -> LogEntry, canonical bytes
+//   checkpoints  origin(8) seq(8)              -> Checkpoint, canonical bytes
+//   records      record id                     -> RecordState, canonical bytes
+//   index        see storage/record_index.h
+//   default      metadata: version vector, clock, state digest, officer accounts
+//
+// Writes: Append() is the only way a change enters the store. For each draft it folds the change
+// into the record, validates the result, and for the accepted drafts writes the log entries, one
+// signed checkpoint, the records, their index entries, the version vector, the clock and the state
+// digest in ONE WriteBatch with sync=true. A change is acknowledged (Append returns) only once that
+// batch is durable; a crash before then leaves no trace of it, a crash after loses nothing.
+//
+// Thread-safety: all methods are safe to call concurrently; writers are serialised internally.
+// Ownership: the caller owns the Store; readers returned by its methods own their bytes.
+// Errors: IOError when RocksDB fails (disk full, permissions: the batch is then not applied and the
+// in-memory head is unchanged), Corruption when stored bytes fail to decode.
+#pragma once
+
+#include <capnp/message.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/change.capnp.h"
+#include "storage/crypto.h"
+#include "storage/hlc.h"
+#include "storage/state_digest.h"
+#include "storage/status.h"
+#include "storage/validation.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace dancu::storage {
+
+struct StoreOptions {
+  bool create_if_missing = false;
+  bool sync = true;  // fsync every Append; only benchmarks of the engine itself turn this off
+  HybridClock::WallClock wall_clock = HybridClock::SystemMillis;
+  size_t block_cache_bytes = 8u << 20;
+  size_t memtable_budget_bytes = 16u << 20;  // shared by every column family
+};
+
+// What an officer wants changed on one record. Move-only.
+struct Draft {
+  Draft();
+  std::string record_id;  // empty on create: Append assigns "<origin hex>-<seq>"
+  schema::Operation operation = schema::Operation::UPDATE;
+  std::vector<uint16_t> fields;                       // Resident ordinals set, ascending
+  std::unique_ptr<capnp::MallocMessageBuilder> values;  // root: schema::Resident
+  std::string officer;
+
+  schema::Resident::Builder Values() { return values->getRoot<schema::Resident>(); }
+};
+
+struct AppendOutcome {
+  struct Accepted {
+    size_t draft_index;
+    std::string record_id;
+    uint64_t seq;
+  };
+  struct Rejected {
+    size_t draft_index;
+    std::vector<FieldError> errors;
+  };
+  std::vector<Accepted> accepted;
+  std::vector<Rejected> rejected;
+};
+
+using VersionVector = std::map<uint64_t, uint64_t>;  // origin -> highest contiguous seq held
+
+// A rule of the caller's that every change must also pass (the node's authority over records):
+// given the record before the change (null for a new record) and after it, the errors, if any.
+using RecordCheck = std::function<std::vector<FieldError>(const schema::Resident::Reader* before,
+                                                          schema::Resident::Reader after)>;
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // See the file comment. `key` signs the checkpoint; its node id is the origin of the changes.
+  // `check`, if given, is applied to every draft after validation.
+  Result<AppendOutcome> Append(std::vector<Draft>& drafts, const SigningKey& key,
+                               const RecordCheck& check = nullptr);
+
+  // The record's RecordState bytes, or nullopt if there is no such record.
+  Result<std::optional<std::string>> GetRecord(std::string_view record_id) const;
+  // The record id holding a citizen number, or nullopt.
+  Result<std::optional<std::string>> FindCitizenNo(std::string_view citizen_no) const;
+
+  // Visits keys of the index column family starting with `prefix`, in order, until `visit`
+  // returns false.
+  Status ScanIndex(std::string_view prefix,
+                   const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+  // Visits every record (id, RecordState bytes) in id order.
+  Status ScanRecords(const std::function<bool(std::string_view id, std::string_view bytes)>& visit) const;
+  // Visits every log entry (origin, seq, bytes) in (origin, seq) order; likewise checkpoints.
+  using LogVisitor = std::function<bool(uint64_t origin, uint64_t seq, std::string_view bytes)>;
+  Status ScanLog(const LogVisitor& visit) const;
+  Status ScanCheckpoints(const LogVisitor& visit) const;
+
+  StateDigest state_digest() const;
+  VersionVector version_vector() const;
+
+  // Metadata for the node layer (officer accounts and the like); PutMeta is durable on return.
+  Result<std::optional<std::string>> GetMeta(std::string_view key) const;
+  Status PutMeta(std::string_view key, std::string_view value);
+  Status ScanMeta(std::string_view prefix,
+                  const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+
+ private:
+  struct Handles;
+  Store(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles, const StoreOptions& options);
+  Status LoadHead(uint64_t origin);  // requires mu_
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::unique_ptr<Handles> cf_;
+  StoreOptions options_;
+
+  mutable std::mutex mu_;  // guards everything below
+  HybridClock clock_;
+  StateDigest digest_;
+  VersionVector versions_;
+  uint64_t head_origin_ = 0;  // whose head is loaded below (0: none yet)
+  uint64_t head_seq_ = 0;
+  Hash256 head_hash_{};
+};
+
+}  // namespace dancu::storage

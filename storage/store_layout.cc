@@ -1,0 +1,25 @@
+#include "storage/store_layout.h"
+
+namespace dancu::storage::layout {
+
+std::string EncodeU64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) out[static_cast<size_t>(i)] = static_cast<char>(v & 0xff);
+  return out;
+}
+
+bool DecodeU64(std::string_view bytes, uint64_t* v) {
+  if (bytes.size() != 8) return false;
+  uint64_t out = 0;
+  for (char c : bytes) out = (out << 8) | static_cast<uint8_t>(c);
+  *v = out;
+  return true;
+}
+
+std::string LogKey(uint64_t origin, uint64_t seq) { return EncodeU64(origin) + EncodeU64(seq); }
+
+bool ParseLogKey(std::string_view key, uint64_t* origin, uint64_t* seq) {
+  return key.size() == 16 && DecodeU64(key.substr(0, 8), origin) && DecodeU64(key.substr(8), seq);
+}
+
+}  // namespace dancu::storage::layout
