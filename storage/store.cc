@@ -48,6 +48,7 @@ struct Store::Handles {
   rocksdb::ColumnFamilyHandle* checkpoints = nullptr;
   rocksdb::ColumnFamilyHandle* records = nullptr;
   rocksdb::ColumnFamilyHandle* index = nullptr;
+  rocksdb::ColumnFamilyHandle* blobs = nullptr;
 };
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
@@ -79,6 +80,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
       {layout::kCheckpointFamily, cf_options},
       {layout::kRecordFamily, cf_options},
       {layout::kIndexFamily, cf_options},
+      {layout::kBlobFamily, cf_options},
   };
   auto handles = std::make_unique<Handles>();
   rocksdb::DB* raw = nullptr;
@@ -90,6 +92,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   handles->checkpoints = handles->all[2];
   handles->records = handles->all[3];
   handles->index = handles->all[4];
+  handles->blobs = handles->all[5];
 
   std::unique_ptr<Store> store(new Store(std::move(db), std::move(handles), options));
   auto digest = store->GetMeta(layout::kStateDigestKey);
@@ -251,6 +254,7 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
     }
     for (const auto& e : IndexEntriesFor(resident)) batch.Put(cf_->index, e.key, e.value);
     batch.Put(cf_->records, record_id, next_bytes);
+    for (const auto& [blob_key, blob] : draft.attachments) batch.Put(cf_->blobs, blob_key, blob);
     digest.Add(record_id, next_bytes);
     if (!citizen_no.empty()) citizen_claims[citizen_no] = record_id;
     overlay[record_id] = std::move(next_bytes);
@@ -332,6 +336,19 @@ Status Store::ScanLog(const LogVisitor& visit) const { return ScanLogFamily(db_.
 
 Status Store::ScanCheckpoints(const LogVisitor& visit) const {
   return ScanLogFamily(db_.get(), cf_->checkpoints, visit);
+}
+
+Result<std::optional<std::string>> Store::GetBlob(std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_->blobs, Slice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  DANCU_RETURN_IF_ERROR(FromRocks(s, "reading a blob"));
+  return std::optional<std::string>(std::move(value));
+}
+
+Status Store::ScanBlobs(std::string_view prefix,
+                       const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  return ScanFamily(db_.get(), cf_->blobs, prefix, visit);
 }
 
 StateDigest Store::state_digest() const {

@@ -5,6 +5,7 @@
 //   checkpoints  origin(8) seq(8)              -> Checkpoint, canonical bytes
 //   records      record id                     -> RecordState, canonical bytes
 //   index        see storage/record_index.h
+//   blobs        key chosen by the node layer -> bytes (encrypted biometric templates, photos)
 //   default      metadata: version vector, clock, state digest, officer accounts
 //
 // Writes: Append() is the only way a change enters the store. For each draft it folds the change
@@ -61,6 +62,8 @@ struct Draft {
   std::vector<uint16_t> fields;                       // Resident ordinals set, ascending
   std::unique_ptr<capnp::MallocMessageBuilder> values;  // root: schema::Resident
   std::string officer;
+  // Written to the blobs family in the same batch as the change, only if the draft is accepted.
+  std::vector<std::pair<std::string, std::string>> attachments;
 
   schema::Resident::Builder Values() { return values->getRoot<schema::Resident>(); }
 };
@@ -113,6 +116,11 @@ class Store {
   using LogVisitor = std::function<bool(uint64_t origin, uint64_t seq, std::string_view bytes)>;
   Status ScanLog(const LogVisitor& visit) const;
   Status ScanCheckpoints(const LogVisitor& visit) const;
+
+  // A blob written with a draft's attachments, or nullopt.
+  Result<std::optional<std::string>> GetBlob(std::string_view key) const;
+  Status ScanBlobs(std::string_view prefix,
+                   const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 
   StateDigest state_digest() const;
   VersionVector version_vector() const;

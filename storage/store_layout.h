@@ -12,6 +12,7 @@ inline constexpr const char* kLogFamily = "log";
 inline constexpr const char* kCheckpointFamily = "checkpoints";
 inline constexpr const char* kRecordFamily = "records";
 inline constexpr const char* kIndexFamily = "index";
+inline constexpr const char* kBlobFamily = "blobs";
 
 inline constexpr std::string_view kStateDigestKey = "state/digest";
 inline constexpr std::string_view kClockKey = "state/hlc";
