@@ -8,7 +8,8 @@
 // twice (after a crash, say) adds only what the first run did not.
 //
 // `on_committed` runs after each batch is durable: what it reports is acknowledged and survives any
-// crash from then on. Not thread-safe per Node writer (the store serialises appends).
+// crash from then on. Lines are parsed on a second thread, one batch ahead of the appends; the
+// callbacks run on the calling thread, in line order within each batch.
 #pragma once
 
 #include <functional>

@@ -15,17 +15,31 @@ capnp::ReaderOptions LimitsFor(size_t words) {
 }
 }  // namespace
 
+namespace {
+std::unique_ptr<ParsedBuffer> Wrap(std::string_view bytes) {
+  auto buffer = std::make_unique<ParsedBuffer>();
+  buffer->words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(buffer->words.begin(), bytes.data(), bytes.size());
+  buffer->segment = buffer->words.asPtr();
+  return buffer;
+}
+}  // namespace
+
+std::unique_ptr<ParsedBuffer> WrapOwn(std::string_view bytes) {
+  auto buffer = Wrap(bytes);
+  buffer->reader = std::make_unique<capnp::SegmentArrayMessageReader>(
+      kj::arrayPtr(&buffer->segment, 1), LimitsFor(buffer->words.size()));
+  return buffer;
+}
+
 Result<std::unique_ptr<ParsedBuffer>> ParseCanonical(std::string_view bytes,
                                                      std::string_view what) {
   if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
     return Status::Corruption(std::string(what) + ": length " + std::to_string(bytes.size()) +
                               " is not a positive multiple of 8");
   }
-  auto buffer = std::make_unique<ParsedBuffer>();
-  size_t words = bytes.size() / sizeof(capnp::word);
-  buffer->words = kj::heapArray<capnp::word>(words);
-  std::memcpy(buffer->words.begin(), bytes.data(), bytes.size());
-  buffer->segment = buffer->words.asPtr();
+  auto buffer = Wrap(bytes);
+  const size_t words = buffer->words.size();
   try {
     buffer->reader = std::make_unique<capnp::SegmentArrayMessageReader>(
         kj::arrayPtr(&buffer->segment, 1), LimitsFor(words));

@@ -22,6 +22,10 @@
 
 namespace dancu::storage {
 
+// First-segment size for messages holding one record or change: 2 KiB fits a resident with every
+// field set, where Cap'n Proto's default (8 KiB, zeroed) would cost more to clear than to fill.
+inline constexpr unsigned kRecordMessageWords = 256;
+
 // The canonical bytes of `reader`.
 template <typename Reader>
 std::string Canonicalize(Reader reader) {
@@ -39,6 +43,8 @@ struct ParsedBuffer {
 };
 // Builds the reader, checks canonical form; `what` names the message in errors.
 Result<std::unique_ptr<ParsedBuffer>> ParseCanonical(std::string_view bytes, std::string_view what);
+// The same without the checks, for bytes this process has just produced with Canonicalize.
+std::unique_ptr<ParsedBuffer> WrapOwn(std::string_view bytes);
 }  // namespace internal
 
 template <typename T>
@@ -54,6 +60,14 @@ class Parsed {
     } catch (const kj::Exception& e) {
       return Status::Corruption(std::string(what) + ": " + e.getDescription().cStr());
     }
+    return parsed;
+  }
+
+  // Reads bytes this process produced with Canonicalize (never bytes from disk or the wire): the
+  // checks Parse makes would only repeat what Canonicalize guarantees.
+  static Parsed Own(std::string_view bytes) {
+    Parsed parsed(internal::WrapOwn(bytes));
+    parsed.root_ = parsed.buffer_->reader->template getRoot<T>();
     return parsed;
   }
 

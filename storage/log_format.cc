@@ -17,7 +17,7 @@ kj::ArrayPtr<const kj::byte> DataOf(const Hash256& h) { return kj::arrayPtr(h.da
 }  // namespace
 
 std::string EncodeEntry(const Hash256& prev, schema::Change::Reader change) {
-  capnp::MallocMessageBuilder message;
+  capnp::MallocMessageBuilder message(kRecordMessageWords);
   auto entry = message.initRoot<schema::LogEntry>();
   entry.setPrevHash(DataOf(prev));
   entry.setChange(change);

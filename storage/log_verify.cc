@@ -139,8 +139,8 @@ class Verifier {
       states_.emplace(id, FoldChange(nullptr, change));
       return;
     }
-    auto current = Parsed<schema::RecordState>::Parse(it->second, "replayed record");
-    auto reader = current->get();  // our own fold's output: always canonical
+    auto current = Parsed<schema::RecordState>::Own(it->second);
+    auto reader = current.get();
     it->second = FoldChange(&reader, change);
   }
 
@@ -170,8 +170,8 @@ class Verifier {
   Status CompareIndexes() {
     std::map<std::string, std::string> expected;
     for (const auto& [id, bytes] : states_) {
-      auto state = Parsed<schema::RecordState>::Parse(bytes, "replayed record");
-      for (auto& e : IndexEntriesFor(state->get().getResident())) expected.emplace(std::move(e.key), std::move(e.value));
+      auto state = Parsed<schema::RecordState>::Own(bytes);
+      for (auto& e : IndexEntriesFor(state.get().getResident())) expected.emplace(std::move(e.key), std::move(e.value));
     }
     auto it = expected.begin();
     Status mismatch;

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <unordered_map>
 
 namespace dancu::storage {
 
@@ -23,26 +24,48 @@ const icu::Transliterator& ThreadTransliterator() {
 
 bool IsAsciiAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
-}  // namespace
-
-std::string FoldForSearch(std::string_view utf8) {
+// The ICU fold of one space-free token. Names repeat their words endlessly (a commune has a few
+// dozen family names and a few hundred given names), so each thread remembers the tokens it has
+// folded; the transforms are the costly part of indexing a resident.
+const std::string& FoldToken(std::string_view token) {
+  constexpr size_t kMaxCached = 1 << 16;
+  thread_local std::unordered_map<std::string, std::string> cache;
+  auto it = cache.find(std::string(token));
+  if (it != cache.end()) return it->second;
+  if (cache.size() >= kMaxCached) cache.clear();
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+      icu::StringPiece(token.data(), static_cast<int32_t>(token.size())));
   ThreadTransliterator().transliterate(text);
   std::string folded;
   text.toUTF8String(folded);
+  return cache.emplace(std::string(token), std::move(folded)).first->second;
+}
 
+}  // namespace
+
+std::string FoldForSearch(std::string_view utf8) {
   std::string out;
-  out.reserve(folded.size());
+  out.reserve(utf8.size());
   bool pending_space = false;
-  for (char c : folded) {
-    if (IsAsciiAlnum(c)) {
-      if (pending_space && !out.empty()) out.push_back(' ');
-      pending_space = false;
-      out.push_back(c);
-    } else {
-      pending_space = true;
+  auto emit = [&](std::string_view folded) {
+    for (char c : folded) {
+      if (IsAsciiAlnum(c)) {
+        if (pending_space && !out.empty()) out.push_back(' ');
+        pending_space = false;
+        out.push_back(c);
+      } else {
+        pending_space = true;
+      }
     }
+  };
+  size_t start = 0;
+  while (start <= utf8.size()) {
+    size_t space = utf8.find(' ', start);
+    if (space == std::string_view::npos) space = utf8.size();
+    std::string_view token = utf8.substr(start, space - start);
+    if (!token.empty()) emit(FoldToken(token));
+    pending_space = true;
+    start = space + 1;
   }
   return out;
 }

@@ -42,7 +42,7 @@ Status CheckChangeShape(schema::Change::Reader change) {
 std::string FoldChange(const schema::RecordState::Reader* current, schema::Change::Reader change) {
   std::map<uint16_t, Stamp> stamps;
   std::map<uint64_t, uint64_t> versions;
-  capnp::MallocMessageBuilder message;
+  capnp::MallocMessageBuilder message(kRecordMessageWords);
   auto state = message.initRoot<schema::RecordState>();
   if (current != nullptr) {
     state.setResident(current->getResident());

@@ -37,7 +37,7 @@ rocksdb::Slice Slice(std::string_view s) { return {s.data(), s.size()}; }
 
 }  // namespace
 
-Draft::Draft() : values(std::make_unique<capnp::MallocMessageBuilder>()) {
+Draft::Draft() : values(std::make_unique<capnp::MallocMessageBuilder>(kRecordMessageWords)) {
   values->initRoot<schema::Resident>();
 }
 
@@ -176,9 +176,9 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
       outcome.rejected.push_back({i, {{std::move(field), std::move(reason)}}});
     };
     const bool create = draft.operation == schema::Operation::CREATE;
-    std::string record_id = draft.record_id.empty() && create ? RecordIdFor(origin, seq + 1)
-                                                              : draft.record_id;
-    auto current_bytes = current_state(record_id);
+    const bool fresh_id = create && draft.record_id.empty();  // origin-seq: new by construction
+    std::string record_id = fresh_id ? RecordIdFor(origin, seq + 1) : draft.record_id;
+    auto current_bytes = fresh_id ? Result<std::optional<std::string>>(std::nullopt) : current_state(record_id);
     if (!current_bytes.ok()) return current_bytes.status();
     if (create && current_bytes->has_value()) {
       reject("id", "a record " + record_id + " exists already");
@@ -195,7 +195,7 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
       current.emplace(std::move(parsed.value()));
     }
 
-    capnp::MallocMessageBuilder change_message;
+    capnp::MallocMessageBuilder change_message(kRecordMessageWords);
     auto change = change_message.initRoot<schema::Change>();
     change.setOrigin(origin);
     change.setSeq(seq + 1);
@@ -215,9 +215,8 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
     schema::RecordState::Reader current_reader;
     if (current) current_reader = current->get();
     std::string next_bytes = FoldChange(current ? &current_reader : nullptr, change.asReader());
-    auto next = Parsed<schema::RecordState>::Parse(next_bytes, "folded record");
-    if (!next.ok()) return next.status();
-    auto resident = next->get().getResident();
+    auto next = Parsed<schema::RecordState>::Own(next_bytes);
+    auto resident = next.get().getResident();
 
     std::vector<FieldError> errors = Validate(resident, today);
     if (check) {

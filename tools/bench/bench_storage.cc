@@ -1,0 +1,230 @@
+// dancu-bench-storage: the commune node core's figures for docs/performance.md.
+//
+// Generates residents with the real generator, imports them through the real import path (JSON
+// parsing, validation, durable batches, signed checkpoints), then measures lookups by citizen
+// number, name searches, `log verify`, and the peak memory of a fresh process that opens a
+// commune-sized node and answers queries. Prints a Markdown table.
+//
+//   dancu-bench-storage [--residents 100000] [--rss-residents 20000] [--seed 1]
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <spawn.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "node/importer.h"
+#include "node/node.h"
+#include "node/officers.h"
+#include "storage/canonical.h"
+#include "storage/change.capnp.h"
+#include "storage/log_verify.h"
+#include "storage/name_fold.h"
+#include "storage/search.h"
+#include "tools/gen/resident_generator.h"
+
+extern char** environ;
+
+namespace dancu::tools {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+struct Percentiles {
+  double p50_us, p99_us;
+};
+
+Percentiles Measure(std::vector<double>& micros) {
+  std::sort(micros.begin(), micros.end());
+  auto at = [&](double q) { return micros[static_cast<size_t>(q * static_cast<double>(micros.size() - 1))]; };
+  return {at(0.50), at(0.99)};
+}
+
+void Check(const Status& s, const char* what) {
+  if (!s.ok()) {
+    std::cerr << what << ": " << s.ToString() << "\n";
+    std::exit(1);
+  }
+}
+
+struct Generated {
+  std::string jsonl;
+  std::vector<std::string> citizen_nos;
+  std::vector<std::string> name_queries;  // folded names, some with a birth year
+};
+
+Generated Generate(uint64_t count, uint64_t seed) {
+  GeneratorOptions options;
+  options.unit = "00715";
+  options.count = count;
+  options.seed = seed;
+  options.today = storage::TodayInVietnam(std::chrono::system_clock::now());
+  std::ostringstream out;
+  Check(WriteResidents(options, out), "generating residents");
+  Generated g;
+  g.jsonl = out.str();
+  std::istringstream lines(g.jsonl);
+  std::mt19937 rng(static_cast<uint32_t>(seed));
+  for (std::string line; std::getline(lines, line);) {
+    auto r = nlohmann::json::parse(line);
+    if (r.contains("citizen_no")) g.citizen_nos.push_back(r["citizen_no"]);
+    std::string q = storage::FoldForSearch(r.value("full_name", ""));
+    if (rng() % 2 == 0 && r.contains("birth_date")) q += " " + r["birth_date"].get<std::string>().substr(0, 4);
+    g.name_queries.push_back(q);
+  }
+  return g;
+}
+
+// Creates a commune node in `dir` and imports `g` into it; returns residents per second.
+double CreateAndImport(const std::string& dir, const Generated& g) {
+  std::filesystem::remove_all(dir);
+  auto config = node::Node::Init({dir, schema::Role::COMMUNE, "00715", std::nullopt, 0});
+  Check(config.status(), "init");
+  auto opened = node::Node::Open(dir, node::KeyAccess::kSign, std::nullopt);
+  Check(opened.status(), "open");
+  std::istringstream in(g.jsonl);
+  auto started = Clock::now();
+  auto progress = node::ImportJsonLines(**opened, in, {"bench", 2000}, {});
+  double seconds = Seconds(started);
+  Check(progress.status(), "import");
+  return static_cast<double>(progress->accepted) / seconds;
+}
+
+// The child process of the memory figure: opens the node and answers queries like a serving node.
+int ServeProbe(const std::string& dir, uint64_t seed) {
+  auto node = node::Node::Open(dir, node::KeyAccess::kSign, std::nullopt);
+  Check(node.status(), "open");
+  const storage::Store& store = (*node)->store();
+  std::mt19937 rng(static_cast<uint32_t>(seed));
+  std::vector<std::string> ids;
+  Check(store.ScanIndex("c", [&](std::string_view, std::string_view v) {
+    ids.emplace_back(v);
+    return true;
+  }), "scan");
+  for (int i = 0; i < 20000; ++i) {
+    auto bytes = store.GetRecord(ids[rng() % ids.size()]);
+    Check(bytes.status(), "get");
+  }
+  for (const char* q : {"nguyen van an", "tran thi", "hoang", "vang a", "lo thi mai 1990"}) {
+    for (int i = 0; i < 200; ++i) Check(storage::SearchByName(store, q, 20).status(), "search");
+  }
+  Check(storage::VerifyStore(store, (*node)->KeyLookup()).status(), "verify");
+  rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("%ld\n", usage.ru_maxrss);  // KiB
+  return 0;
+}
+
+long PeakRssKiB(const std::string& self, const std::string& dir) {
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  std::vector<std::string> args = {self, "--serve-probe", dir};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid;
+  if (posix_spawn(&pid, self.c_str(), &actions, nullptr, argv.data(), environ) != 0) return -1;
+  close(fds[1]);
+  char buf[64] = {};
+  ssize_t n = read(fds[0], buf, sizeof buf - 1);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return n > 0 ? std::atol(buf) : -1;
+}
+
+double Ed25519VerifiesPerSecond() {
+  storage::SigningKey key = storage::SigningKey::Generate();
+  std::string message(200, 'x');
+  storage::Signature sig = key.Sign(message);
+  const int n = 20000;
+  auto started = Clock::now();
+  int ok = 0;
+  for (int i = 0; i < n; ++i) ok += storage::VerifySignature(key.public_key(), message, sig);
+  return ok / Seconds(started);
+}
+
+int Run(uint64_t residents, uint64_t rss_residents, uint64_t seed, const std::string& self) {
+  const std::string root = (std::filesystem::temp_directory_path() / "dancu-bench-storage").string();
+  std::filesystem::create_directories(root);
+  const std::string big = root + "/big", small = root + "/small";
+
+  Generated g = Generate(residents, seed);
+  const double import_rate = CreateAndImport(big, g);
+
+  auto node = node::Node::Open(big, node::KeyAccess::kNone, std::nullopt);
+  Check(node.status(), "open");
+  const storage::Store& store = (*node)->store();
+  std::mt19937 rng(static_cast<uint32_t>(seed) + 1);
+
+  std::vector<double> lookup;
+  for (int i = 0; i < 20000; ++i) {
+    const std::string& no = g.citizen_nos[rng() % g.citizen_nos.size()];
+    auto started = Clock::now();
+    auto id = store.FindCitizenNo(no);
+    auto bytes = store.GetRecord(**id);
+    auto state = storage::Parsed<schema::RecordState>::Parse(**bytes, "record");
+    lookup.push_back(Seconds(started) * 1e6);
+    Check(state.status(), "lookup");
+  }
+  std::vector<double> search;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string& q = g.name_queries[rng() % g.name_queries.size()];
+    auto started = Clock::now();
+    auto hits = storage::SearchByName(store, q, 20);
+    search.push_back(Seconds(started) * 1e6);
+    Check(hits.status(), "search");
+  }
+  auto verify_started = Clock::now();
+  auto verified = storage::VerifyStore(store, (*node)->KeyLookup());
+  const double verify_seconds = Seconds(verify_started);
+  Check(verified.status(), "verify");
+  node->reset();
+
+  Generated commune = Generate(rss_residents, seed + 2);
+  CreateAndImport(small, commune);
+  const long rss = PeakRssKiB(self, small);
+
+  Percentiles l = Measure(lookup), s = Measure(search);
+  std::printf("| figure | target | measured |\n|---|---|---|\n");
+  std::printf("| bulk import, %lu residents, durable batches of 2,000 | ≥ 50,000 records/s | %.0f records/s |\n",
+              static_cast<unsigned long>(residents), import_rate);
+  std::printf("| citizen-number lookup (index + record + decode) | p99 ≤ 50 µs | p50 %.1f µs, p99 %.1f µs |\n", l.p50_us, l.p99_us);
+  std::printf("| name search, limit 20, half with a birth year | p99 ≤ 2 ms | p50 %.0f µs, p99 %.0f µs |\n", s.p50_us, s.p99_us);
+  std::printf("| peak RSS of a process serving a %lu-resident commune | ≤ 64 MB | %.1f MB |\n",
+              static_cast<unsigned long>(rss_residents), static_cast<double>(rss) / 1024.0);
+  std::printf("| log verify (%lu entries, %lu signed checkpoints, replay, index check) | ≥ 200,000 entries/s | %.0f entries/s |\n",
+              static_cast<unsigned long>(verified->entries), static_cast<unsigned long>(verified->checkpoints),
+              static_cast<double>(verified->entries) / verify_seconds);
+  std::printf("| Ed25519 verify, one per change (for comparison) | — | %.0f verifies/s |\n", Ed25519VerifiesPerSecond());
+  std::filesystem::remove_all(root);
+  return 0;
+}
+
+}  // namespace
+}  // namespace dancu::tools
+
+int main(int argc, char** argv) {
+  CLI::App app{"dancu-bench-storage: import, lookup, search, verify and memory figures"};
+  uint64_t residents = 100000, rss_residents = 20000, seed = 1;
+  std::string probe;
+  app.add_option("--residents", residents, "residents to import");
+  app.add_option("--rss-residents", rss_residents, "residents of the commune whose serving memory is measured");
+  app.add_option("--seed", seed, "generator seed");
+  app.add_option("--serve-probe", probe, "internal: the memory probe's child")->group("");
+  CLI11_PARSE(app, argc, argv);
+  if (!probe.empty()) return dancu::tools::ServeProbe(probe, seed);
+  return dancu::tools::Run(residents, rss_residents, seed, argv[0]);
+}
