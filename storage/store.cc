@@ -35,6 +35,15 @@ std::string RecordIdFor(uint64_t origin, uint64_t seq) {
 std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 rocksdb::Slice Slice(std::string_view s) { return {s.data(), s.size()}; }
 
+Result<std::optional<std::string>> GetFrom(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                                           std::string_view key, const char* what) {
+  std::string value;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf, Slice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  DANCU_RETURN_IF_ERROR(FromRocks(s, what));
+  return std::optional<std::string>(std::move(value));
+}
+
 }  // namespace
 
 Draft::Draft() : values(std::make_unique<capnp::MallocMessageBuilder>(kRecordMessageWords)) {
@@ -279,20 +288,12 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
 }
 
 Result<std::optional<std::string>> Store::GetRecord(std::string_view record_id) const {
-  std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_->records, Slice(record_id), &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  DANCU_RETURN_IF_ERROR(FromRocks(s, "reading a record"));
-  return std::optional<std::string>(std::move(value));
+  return GetFrom(db_.get(), cf_->records, record_id, "reading a record");
 }
 
 Result<std::optional<std::string>> Store::FindCitizenNo(std::string_view citizen_no) const {
-  std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_->index,
-                               IndexPrefix(IndexKind::kCitizenNo, citizen_no, false), &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  DANCU_RETURN_IF_ERROR(FromRocks(s, "reading the citizen number index"));
-  return std::optional<std::string>(std::move(value));
+  return GetFrom(db_.get(), cf_->index, IndexPrefix(IndexKind::kCitizenNo, citizen_no, false),
+                 "reading the citizen number index");
 }
 
 namespace {
@@ -338,11 +339,7 @@ Status Store::ScanCheckpoints(const LogVisitor& visit) const {
 }
 
 Result<std::optional<std::string>> Store::GetBlob(std::string_view key) const {
-  std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_->blobs, Slice(key), &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  DANCU_RETURN_IF_ERROR(FromRocks(s, "reading a blob"));
-  return std::optional<std::string>(std::move(value));
+  return GetFrom(db_.get(), cf_->blobs, key, "reading a blob");
 }
 
 Status Store::ScanBlobs(std::string_view prefix,
@@ -361,11 +358,7 @@ VersionVector Store::version_vector() const {
 }
 
 Result<std::optional<std::string>> Store::GetMeta(std::string_view key) const {
-  std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_->meta, Slice(key), &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  DANCU_RETURN_IF_ERROR(FromRocks(s, "reading metadata"));
-  return std::optional<std::string>(std::move(value));
+  return GetFrom(db_.get(), cf_->meta, key, "reading metadata");
 }
 
 Status Store::PutMeta(std::string_view key, std::string_view value) {

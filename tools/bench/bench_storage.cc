@@ -117,7 +117,6 @@ int ServeProbe(const std::string& dir, uint64_t seed) {
   for (const char* q : {"nguyen van an", "tran thi", "hoang", "vang a", "lo thi mai 1990"}) {
     for (int i = 0; i < 200; ++i) Check(storage::SearchByName(store, q, 20).status(), "search");
   }
-  Check(storage::VerifyStore(store, (*node)->KeyLookup()).status(), "verify");
   rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   std::printf("%ld\n", usage.ru_maxrss);  // KiB
