@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <vector>
 
 #include "storage/canonical.h"
 
@@ -20,6 +21,14 @@ struct Stamp {
   auto Key() const { return std::tie(hlc, origin, seq); }
 };
 
+// Whether a field holds anything: a non-null pointer (even to empty text), or a non-default value.
+bool IsSet(capnp::DynamicStruct::Reader values, capnp::StructSchema::Field field) {
+  capnp::Type type = field.getType();
+  bool pointer = type.isText() || type.isData() || type.isList() || type.isStruct() ||
+                 type.isAnyPointer() || type.isInterface();
+  return values.has(field, pointer ? capnp::HasMode::NON_NULL : capnp::HasMode::NON_DEFAULT);
+}
+
 }  // namespace
 
 Status CheckChangeShape(schema::Change::Reader change) {
@@ -27,14 +36,25 @@ Status CheckChangeShape(schema::Change::Reader change) {
     return Status::Corruption("change has no origin or sequence number");
   }
   if (change.getRecordId().size() == 0) return Status::Corruption("change names no record");
-  const auto field_count = capnp::Schema::from<schema::Resident>().getFields().size();
+  auto fields = capnp::Schema::from<schema::Resident>().getFields();
+  std::vector<bool> listed(fields.size(), false);
   uint32_t previous = 0;
   for (uint16_t ordinal : change.getFields()) {
-    if (ordinal <= previous || ordinal >= field_count) {
+    if (ordinal <= previous || ordinal >= fields.size()) {
       return Status::Corruption("change sets field ordinal " + std::to_string(ordinal) +
                                 ", not ascending or not a settable field");
     }
+    listed[ordinal] = true;
     previous = ordinal;
+  }
+  // A change carries exactly the values it sets: nothing hides in a field it does not list.
+  capnp::DynamicStruct::Reader values = capnp::toDynamic(change.getValues());
+  for (unsigned i = 0; i < fields.size(); ++i) {
+    if (!listed[i] && IsSet(values, fields[i])) {
+      return Status::Corruption("change carries a value for field " +
+                                std::string(fields[i].getProto().getName().cStr()) +
+                                " that it does not set");
+    }
   }
   return Status::Ok();
 }
@@ -49,6 +69,10 @@ std::string FoldChange(const schema::RecordState::Reader* current, schema::Chang
     for (auto s : current->getStamps()) stamps[s.getField()] = {s.getHlc(), s.getOrigin(), s.getSeq()};
     for (auto v : current->getVersions()) versions[v.getOrigin()] = v.getSeq();
   }
+  if (current == nullptr) {
+    // A new record is the change's values: CheckChangeShape guarantees they hold nothing else.
+    state.setResident(change.getValues());
+  }
   auto resident = state.getResident();
   resident.setId(change.getRecordId());
 
@@ -60,6 +84,7 @@ std::string FoldChange(const schema::RecordState::Reader* current, schema::Chang
     auto it = stamps.find(ordinal);
     if (it != stamps.end() && it->second.Key() >= incoming.Key()) continue;
     stamps[ordinal] = incoming;
+    if (current == nullptr) continue;  // already copied above
     // Empty means absent (storage/record_json.h): an unset value clears the field to null.
     if (source.has(fields[ordinal])) {
       target.set(fields[ordinal], source.get(fields[ordinal]));

@@ -22,7 +22,8 @@ namespace dancu::storage {
 std::string FoldChange(const schema::RecordState::Reader* current, schema::Change::Reader change);
 
 // Checks what the fold relies on: a record id, origin and seq present, field ordinals strictly
-// ascending and naming settable Resident fields (not the id). Corruption naming the defect.
+// ascending and naming settable Resident fields (not the id), and no value in a field the change
+// does not list. Corruption naming the defect.
 Status CheckChangeShape(schema::Change::Reader change);
 
 }  // namespace dancu::storage

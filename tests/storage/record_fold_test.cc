@@ -147,6 +147,9 @@ TEST_CASE("a change with fields out of order or naming the id is refused before 
   CHECK(CheckChangeShape(change.asReader()).code() == Status::Code::kCorruption);
   fields.set(1, 5);
   CHECK(CheckChangeShape(change.asReader()).ok());
+  // A value in a field the change does not list would be ignored by the fold: refused instead.
+  change.getValues().setReligion("Không");
+  CHECK(CheckChangeShape(change.asReader()).code() == Status::Code::kCorruption);
 }
 
 }  // namespace
