@@ -6,7 +6,6 @@
 // commune-sized node and answers queries. Prints a Markdown table.
 //
 //   dancu-bench-storage [--residents 100000] [--rss-residents 20000] [--seed 1]
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <spawn.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -117,9 +117,11 @@ int ServeProbe(const std::string& dir, uint64_t seed) {
   for (const char* q : {"nguyen van an", "tran thi", "hoang", "vang a", "lo thi mai 1990"}) {
     for (int i = 0; i < 200; ++i) Check(storage::SearchByName(store, q, 20).status(), "search");
   }
-  rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  std::printf("%ld\n", usage.ru_maxrss);  // KiB
+  // VmHWM, not getrusage: ru_maxrss survives execve and would report the parent's peak.
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) std::printf("%ld\n", std::atol(line.c_str() + 6));  // KiB
+  }
   return 0;
 }
 
