@@ -1,0 +1,114 @@
+#include "replication/messages.h"
+
+#include <capnp/message.h>
+#include <kj/exception.h>
+
+namespace dancu::replication {
+
+namespace {
+
+// Builds a Message, lets `fill` set its one field, and returns the canonical bytes.
+template <typename Fill>
+std::string Encode(Fill&& fill) {
+  capnp::MallocMessageBuilder builder;
+  auto message = builder.initRoot<wire::Message>();
+  fill(message);
+  return storage::Canonicalize(message.asReader());
+}
+
+kj::ArrayPtr<const kj::byte> AsData(std::string_view bytes) {
+  return {reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()};
+}
+
+}  // namespace
+
+std::string EncodeHello(const HelloInfo& hello) {
+  return Encode([&](wire::Message::Builder m) {
+    auto h = m.initHello();
+    h.setNodeId(hello.node_id);
+    h.setRole(hello.role);
+    h.setUnit(hello.unit);
+    h.setProtocolVersion(wire::PROTOCOL_VERSION);
+    h.setCertificateChain(AsData(hello.certificate_chain));
+  });
+}
+
+std::string EncodeVersionVector(const storage::VersionVector& versions) {
+  return Encode([&](wire::Message::Builder m) {
+    auto list = m.initVersionVector().initVersions(static_cast<unsigned>(versions.size()));
+    unsigned i = 0;
+    for (const auto& [origin, seq] : versions) {
+      list[i].setOrigin(origin);
+      list[i].setSeq(seq);
+      ++i;
+    }
+  });
+}
+
+std::string EncodeSegment(const SegmentData& segment) {
+  return Encode([&](wire::Message::Builder m) { ToWire(segment, m.initSegment()); });
+}
+
+std::string EncodeAck(uint64_t origin, uint64_t seq) {
+  return Encode([&](wire::Message::Builder m) {
+    auto ack = m.initAck();
+    ack.setOrigin(origin);
+    ack.setSeq(seq);
+  });
+}
+
+std::string EncodeCredit(uint32_t segments) {
+  return Encode([&](wire::Message::Builder m) { m.initCredit().setSegments(segments); });
+}
+
+std::string EncodeHeartbeat() {
+  return Encode([](wire::Message::Builder m) { m.setHeartbeat(); });
+}
+
+std::string EncodeError(wire::ErrorCode code, std::string_view text) {
+  return Encode([&](wire::Message::Builder m) {
+    auto error = m.initError();
+    error.setCode(code);
+    error.setText(capnp::Text::Reader(text.data(), text.size()));
+  });
+}
+
+Result<ParsedMessage> DecodeMessage(std::string_view frame, size_t max_bytes) {
+  if (frame.size() > max_bytes) {
+    return Status::Corruption("frame of " + std::to_string(frame.size()) + " bytes exceeds the cap of " +
+                              std::to_string(max_bytes));
+  }
+  auto message = ParsedMessage::Parse(frame, "message");
+  if (!message.ok()) return message;
+  try {
+    auto which = message->get().which();
+    if (static_cast<unsigned>(which) > static_cast<unsigned>(wire::Message::ERROR)) {
+      return Status::Corruption("message of unknown kind " + std::to_string(static_cast<unsigned>(which)));
+    }
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string("message: ") + e.getDescription().cStr());
+  }
+  return message;
+}
+
+Result<storage::VersionVector> ReadVersionVector(wire::VersionVector::Reader versions) {
+  storage::VersionVector out;
+  try {
+    uint64_t previous = 0;
+    bool first = true;
+    for (auto v : versions.getVersions()) {
+      if (!first && v.getOrigin() <= previous) {
+        return Status::Corruption("version vector: origins are not strictly ascending");
+      }
+      if (v.getSeq() == 0) return Status::Corruption("version vector: an origin has seq 0");
+      out.emplace_hint(out.end(), v.getOrigin(), v.getSeq());
+      previous = v.getOrigin();
+      first = false;
+    }
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string("version vector: ") + e.getDescription().cStr());
+  }
+  return out;
+}
+
+}  // namespace dancu::replication

@@ -1,0 +1,91 @@
+// Segments: how a run of one origin's change log travels between nodes.
+//
+// A segment holds the canonical LogEntry bytes of seqs first..last of one origin, packed
+// (replication/entry_pack.h) and compressed as one zstd frame, and the origin's signed Checkpoint
+// over entry `last`. A segment always ends at a checkpoint, so the receiver authenticates every byte
+// of it with the hash chain and one Ed25519 signature (VerifySegment).
+//
+// DecodeSegment is the trust boundary for a received segment: it caps the decompressed size
+// (before allocating), requires canonical bytes everywhere, lengths that add up exactly, and entries
+// that name the segment's origin with seqs first, first+1, ..., last. It does not authenticate:
+// VerifySegment does, given the receiver's head of that origin and the origin's key. Certificates,
+// revocation and authority are the ingest layer's.
+//
+// Value types; pure functions, thread-safe. Errors: InvalidArgument when asked to build a segment
+// that receivers would refuse; Corruption naming the defect of received bytes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "replication/wire.capnp.h"
+#include "replication/zstd_frame.h"
+#include "storage/canonical.h"
+#include "storage/change.capnp.h"
+#include "storage/crypto.h"
+#include "storage/status.h"
+
+namespace dancu::replication {
+
+// The most bytes a segment's packed entries may take, decompressed. Receivers refuse more.
+inline constexpr size_t kMaxSegmentBytes = 16u << 20;
+
+// "origin 0011223344556677 seq 5": how errors name an entry.
+std::string EntryName(uint64_t origin, uint64_t seq);
+
+// Which entries a segment holds: seqs first_seq..last_seq of origin.
+struct SegmentSpan {
+  uint64_t origin = 0;
+  uint64_t first_seq = 0;
+  uint64_t last_seq = 0;
+  friend bool operator==(const SegmentSpan&, const SegmentSpan&) = default;
+};
+
+// A segment as it travels (the fields of wire::Segment).
+struct SegmentData {
+  uint64_t origin = 0;
+  uint64_t first_seq = 0;
+  uint64_t last_seq = 0;
+  std::string entries;     // the zstd frame
+  std::string checkpoint;  // canonical Checkpoint bytes
+
+  SegmentSpan span() const { return {origin, first_seq, last_seq}; }
+};
+
+// Builds the segment of `entries`, the canonical LogEntry bytes of seqs first_seq, first_seq + 1,
+// ... of `origin`, closed by `checkpoint` (which must cover the last of them).
+// InvalidArgument if `entries` is empty or packs to more than kMaxSegmentBytes.
+Result<SegmentData> MakeSegment(uint64_t origin, uint64_t first_seq,
+                                const std::vector<std::string_view>& entries,
+                                std::string_view checkpoint, int zstd_level = kDefaultZstdLevel);
+
+void ToWire(const SegmentData& segment, wire::Segment::Builder out);
+
+struct DecodedEntry {
+  std::string bytes;  // canonical, as the origin hashed them
+  storage::Parsed<schema::LogEntry> entry;
+};
+
+struct DecodedSegment {
+  uint64_t origin = 0;
+  uint64_t first_seq = 0;
+  uint64_t last_seq = 0;
+  std::vector<DecodedEntry> entries;  // entries[i] is seq first_seq + i
+  std::string checkpoint_bytes;
+  storage::Parsed<schema::Checkpoint> checkpoint;
+};
+
+// Decodes a received segment within `max_bytes` of decompressed entries. See the file comment.
+Result<DecodedSegment> DecodeSegment(wire::Segment::Reader segment, size_t max_bytes = kMaxSegmentBytes);
+
+// Authenticates a decoded segment: its first entry follows `prev_head` (the hash of entry
+// first_seq - 1 as the receiver holds it, storage::kGenesisHash when first_seq is 1), each entry
+// carries the hash of the one before, the checkpoint's head is the hash of the last entry and its
+// signature verifies with `origin_key`, whose node id must be the origin. Returns the new head.
+Result<storage::Hash256> VerifySegment(const DecodedSegment& segment, const storage::Hash256& prev_head,
+                                       const storage::PublicKey& origin_key);
+
+}  // namespace dancu::replication

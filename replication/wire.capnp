@@ -1,0 +1,83 @@
+# The link protocol: what two nodes say to each other over a CurveZMQ link.
+#
+# Every frame on a link is the canonical bytes of one Message (replication/messages.h). Changes
+# travel in segments: a run of one origin's log entries, length-prefixed and zstd-compressed
+# together, closed by the origin's signed checkpoint over the last entry, so that the receiver
+# verifies the whole run with the hash chain and one signature (replication/segment.h).
+#
+# Sizes, for the targets of issue 3: a segment costs its compressed payload plus about 200 bytes
+# (this header, the Message envelope and the ~136-byte checkpoint), once per segment, not per
+# change. A version vector entry is one Version struct: 16 bytes.
+@0xdd644bdb57f5f5be;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("dancu::wire");
+
+using Version = import "/storage/change.capnp".Version;
+
+# The version of this schema and of the exchange built on it; a node refuses a peer whose
+# version it does not speak (Error.code = unsupportedVersion).
+const protocolVersion :UInt32 = 1;
+
+struct Message {
+  union {
+    hello @0 :Hello;
+    versionVector @1 :VersionVector;
+    segment @2 :Segment;
+    ack @3 :Ack;
+    credit @4 :Credit;
+    heartbeat @5 :Void;        # the session's keepalive: ZMTP heartbeats keep a connection alive,
+                               # but a ROUTER learns that a child is still there only from its messages
+    error @6 :Error;
+  }
+}
+
+# The first message each side sends on a new connection.
+struct Hello {
+  nodeId @0 :UInt64;
+  role @1 :UInt16;             # the ordinal of node/identity.capnp's Role (commune 0 ... central 3)
+  unit @2 :Text;               # GSO code of the unit the sender serves
+  protocolVersion @3 :UInt32;
+  certificateChain @4 :Data;   # canonical CertificateChain (node/identity.capnp), root first; its
+                               # leaf must name nodeId, role, unit and the link's CurveZMQ key
+}
+
+# What the sender holds for the link's scope: per origin, the highest contiguous seq.
+struct VersionVector {
+  versions @0 :List(Version);  # ascending origin, one entry per origin, seq >= 1
+}
+
+# A run of one origin's log, entries firstSeq..lastSeq.
+struct Segment {
+  origin @0 :UInt64;
+  firstSeq @1 :UInt64;
+  lastSeq @2 :UInt64;
+  entries @3 :Data;            # one zstd frame that states its content size; its content is, per
+                               # entry in seq order, LEB128(length) || canonical LogEntry bytes
+  checkpoint @4 :Data;         # canonical Checkpoint of (origin, lastSeq) signed by the origin
+}
+
+# The receiver has durably applied every entry of `origin` up to `seq`.
+struct Ack {
+  origin @0 :UInt64;
+  seq @1 :UInt64;
+}
+
+# The receiver accepts this many more segments on this connection.
+struct Credit {
+  segments @0 :UInt32;
+}
+
+struct Error {
+  code @0 :ErrorCode;
+  text @1 :Text;               # for the operator's log; never secret or biometric material
+}
+
+enum ErrorCode {
+  malformed @0;                # a frame did not decode as a Message, or broke a rule of one
+  unsupportedVersion @1;
+  notAuthorized @2;            # the hello's chain does not verify or does not match the link key
+  overCredit @3;               # a segment arrived without credit for it
+  outOfOrder @4;               # a segment does not continue what the receiver holds
+  internal @5;                 # the receiver failed (disk full, ...); try again later
+}
