@@ -4,8 +4,10 @@
 // that admits only the client keys `admit` accepts, then binds the ROUTER on `endpoint`
 // ("tcp://ADDR:PORT"; port "*" picks a free one, see endpoint()). Every connection is encrypted
 // and every frame received carries the client's authenticated key (Inbound::peer_key) and its
-// connection's routing id (Inbound::peer), to which Send answers. See replication/link.h for what
-// happens to malformed and oversized frames.
+// connection's routing id (Inbound::peer), to which Send answers. A child that reconnects comes
+// back with a new routing id: key per-peer state by peer_key. A ROUTER is not told when a child
+// goes away; Send to a gone peer fails, and silence (no heartbeat message) tells the rest. See
+// replication/link.h for what happens to malformed and oversized frames.
 //
 // Threading: a Server is not thread-safe. It owns its sockets; every call, and `admit` and the
 // logger, run on the thread that calls Poll (which may differ from the one that called Bind). ZAP

@@ -16,6 +16,7 @@
 #include "replication/zstd_frame.h"
 #include "storage/log_format.h"
 #include "tests/replication/origin_log.h"
+#include "tests/replication/zstd_forgery.h"
 
 namespace dancu::replication {
 namespace {
@@ -212,17 +213,21 @@ TEST_CASE("segments of a real store cross the link and verify; bad ones are refu
   REQUIRE(segments->size() == 3);
 
   // Damaged copies of the first segment, each a well-formed Message.
-  SegmentData lying = (*segments)[0], bomb = (*segments)[0], short_count = (*segments)[0];
-  auto packed = DecompressFrame(lying.entries, kMaxSegmentBytes);
+  const SegmentData& good = (*segments)[0];
+  auto packed = DecompressFrame(good.entries, kMaxSegmentBytes);
   REQUIRE(packed.ok());
-  lying.entries = *CompressFrame(packed->substr(0, packed->size() - 16));  // lengths run past the end
-  bomb.entries = *CompressFrame(std::string(kMaxSegmentBytes + 1, '\0'));
-  short_count.last_seq = 2;
-  short_count.checkpoint = (*segments)[1].checkpoint;
+  SegmentData lying = good, bomb = good, cut_short = good, miscounted = good;
+  lying.entries = testing::WithStatedSize(good.entries, packed->size() + 8);
+  bomb.entries = testing::ZeroFrame(1u << 30, true);
+  cut_short.entries = *CompressFrame(packed->substr(0, packed->size() - 16));
+  miscounted.last_seq = 2;
+  miscounted.checkpoint = (*segments)[1].checkpoint;
 
-  for (const auto* s : {&lying, &bomb, &short_count}) REQUIRE(link.client->Send(EncodeSegment(*s)).ok());
+  for (const auto* s : {&lying, &bomb, &cut_short, &miscounted}) {
+    REQUIRE(link.client->Send(EncodeSegment(*s)).ok());
+  }
   for (const auto& s : *segments) REQUIRE(link.client->Send(EncodeSegment(s)).ok());
-  REQUIRE(link.PumpUntil([&] { return link.at_server.size() == 6; }));
+  REQUIRE(link.PumpUntil([&] { return link.at_server.size() == 7; }));
 
   std::vector<std::string> refusals;
   storage::Hash256 head = storage::kGenesisHash;
@@ -240,10 +245,11 @@ TEST_CASE("segments of a real store cross the link and verify; bad ones are refu
     head = *next;
     verified = decoded->last_seq;
   }
-  REQUIRE(refusals.size() == 3);
-  CHECK_THAT(refusals[0], Catch::Contains("runs past the end"));
+  REQUIRE(refusals.size() == 4);
+  CHECK_THAT(refusals[0], Catch::Contains("bytes but holds") || Catch::Contains("does not decompress"));
   CHECK_THAT(refusals[1], Catch::Contains("more than the cap"));
-  CHECK_THAT(refusals[2], Catch::Contains("checkpoint covers"));
+  CHECK_THAT(refusals[2], Catch::Contains("runs past the end"));
+  CHECK_THAT(refusals[3], Catch::Contains("checkpoint covers"));
   CHECK(verified == 9);
   CHECK(head == storage::Blake2b256(log.entries.back()));
 }
