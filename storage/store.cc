@@ -76,12 +76,18 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Partitioned index and filters, cached with high priority and the top level pinned: memory
+  // stays within the cache while a point read touches only small partitions, never a whole index.
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.metadata_block_size = 4096;
   table.cache_index_and_filter_blocks = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_top_level_index_and_filter = true;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.write_buffer_size = options.memtable_budget_bytes / 4;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf_options.compression = rocksdb::kLZ4Compression;
-  cf_options.bottommost_compression = rocksdb::kZSTD;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, cf_options},
@@ -345,6 +351,17 @@ Result<std::optional<std::string>> Store::GetBlob(std::string_view key) const {
 Status Store::ScanBlobs(std::string_view prefix,
                        const std::function<bool(std::string_view, std::string_view)>& visit) const {
   return ScanFamily(db_.get(), cf_->blobs, prefix, visit);
+}
+
+bool Store::BackgroundWorkPending() const {
+  for (auto* cf : cf_->all) {
+    uint64_t pending = 0, running = 0, flushes = 0;
+    db_->GetIntProperty(cf, rocksdb::DB::Properties::kCompactionPending, &pending);
+    db_->GetIntProperty(cf, rocksdb::DB::Properties::kNumRunningCompactions, &running);
+    db_->GetIntProperty(cf, rocksdb::DB::Properties::kNumRunningFlushes, &flushes);
+    if (pending || running || flushes) return true;
+  }
+  return false;
 }
 
 StateDigest Store::state_digest() const {

@@ -122,6 +122,10 @@ class Store {
   Status ScanBlobs(std::string_view prefix,
                    const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 
+  // Whether RocksDB is flushing or compacting in the background (after a bulk import, for a
+  // while). Reads stay correct meanwhile; benchmarks wait for a settled store.
+  bool BackgroundWorkPending() const;
+
   StateDigest state_digest() const;
   VersionVector version_vector() const;
 
