@@ -21,7 +21,8 @@ using Json = nlohmann::json;
 // argon2id cost for the key file: run once when a node process starts.
 constexpr unsigned long long kOpsLimit = 3;
 constexpr size_t kMemLimit = 64u << 20;
-constexpr size_t kSecretBytes = 64;  // signing seed then curve secret
+constexpr size_t kSecretBytes = 96;  // signing seed, curve secret, data key
+constexpr char kFormat[] = "dancu-node-key/2";
 
 std::string View(const uint8_t* p, size_t n) { return std::string(reinterpret_cast<const char*>(p), n); }
 
@@ -45,18 +46,25 @@ Status WriteNewFile(const std::string& path, const std::string& content) {
 NodeSecrets NodeSecrets::Generate() {
   storage::EnsureSodium();
   std::array<uint8_t, 32> curve_secret;
+  DataKey data_key;
   randombytes_buf(curve_secret.data(), curve_secret.size());
-  NodeSecrets secrets(storage::SigningKey::Generate(), curve_secret);
+  crypto_aead_xchacha20poly1305_ietf_keygen(data_key.data());
+  NodeSecrets secrets(storage::SigningKey::Generate(), curve_secret, data_key);
   sodium_memzero(curve_secret.data(), curve_secret.size());
+  sodium_memzero(data_key.data(), data_key.size());
   return secrets;
 }
 
-NodeSecrets::NodeSecrets(storage::SigningKey key, const std::array<uint8_t, 32>& curve)
-    : signing(std::move(key)), curve_secret(curve) {
+NodeSecrets::NodeSecrets(storage::SigningKey key, const std::array<uint8_t, 32>& curve,
+                         const DataKey& data)
+    : signing(std::move(key)), curve_secret(curve), data_key(data) {
   crypto_scalarmult_base(curve_public.data(), curve_secret.data());
 }
 
-NodeSecrets::~NodeSecrets() { sodium_memzero(curve_secret.data(), curve_secret.size()); }
+NodeSecrets::~NodeSecrets() {
+  sodium_memzero(curve_secret.data(), curve_secret.size());
+  sodium_memzero(data_key.data(), data_key.size());
+}
 
 Status WriteKeyFile(const std::string& path, const NodeSecrets& secrets,
                     const std::optional<std::string>& passphrase) {
@@ -64,9 +72,10 @@ Status WriteKeyFile(const std::string& path, const NodeSecrets& secrets,
   auto seed = secrets.signing.seed();
   std::copy(seed.begin(), seed.end(), plain.begin());
   std::copy(secrets.curve_secret.begin(), secrets.curve_secret.end(), plain.begin() + 32);
+  std::copy(secrets.data_key.begin(), secrets.data_key.end(), plain.begin() + 64);
   sodium_memzero(seed.data(), seed.size());
 
-  Json file = {{"format", "dancu-node-key/1"}};
+  Json file = {{"format", kFormat}};
   if (passphrase) {
     uint8_t salt[crypto_pwhash_SALTBYTES], nonce[crypto_secretbox_NONCEBYTES];
     uint8_t key[crypto_secretbox_KEYBYTES];
@@ -95,7 +104,7 @@ Result<NodeSecrets> ReadKeyFile(const std::string& path,
   auto text = ReadWholeFile(path);
   if (!text.ok()) return Status::NotFound("no key file at " + path);
   Json file = Json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (!file.is_object() || file.value("format", "") != "dancu-node-key/1") {
+  if (!file.is_object() || file.value("format", "") != kFormat) {
     return Status::Corruption(path + " is not a dancu node key file");
   }
   std::array<uint8_t, kSecretBytes> plain;
@@ -124,11 +133,14 @@ Result<NodeSecrets> ReadKeyFile(const std::string& path,
   storage::Seed seed;
   std::copy(plain.begin(), plain.begin() + 32, seed.begin());
   std::array<uint8_t, 32> curve;
-  std::copy(plain.begin() + 32, plain.end(), curve.begin());
+  std::copy(plain.begin() + 32, plain.begin() + 64, curve.begin());
+  DataKey data_key;
+  std::copy(plain.begin() + 64, plain.end(), data_key.begin());
   sodium_memzero(plain.data(), plain.size());
-  NodeSecrets secrets(storage::SigningKey::FromSeed(seed), curve);
+  NodeSecrets secrets(storage::SigningKey::FromSeed(seed), curve, data_key);
   sodium_memzero(seed.data(), seed.size());
   sodium_memzero(curve.data(), curve.size());
+  sodium_memzero(data_key.data(), data_key.size());
   return secrets;
 }
 

@@ -1,6 +1,6 @@
 // The node's secret keys on disk: DATA_DIR/node.key, mode 0600.
 //
-// The file holds the Ed25519 signing seed and the CurveZMQ secret key, as JSON. With a passphrase
+// The file holds the Ed25519 signing seed, the CurveZMQ secret key and the node data key, as JSON. With a passphrase
 // they are sealed with XChaCha20-Poly1305 (crypto_secretbox) under a key derived by argon2id from
 // the passphrase and a random salt; a wrong passphrase or a tampered file fails to open with
 // PermissionDenied / Corruption and reveals nothing. Without one they are stored in hex, protected
@@ -18,13 +18,18 @@
 
 namespace dancu::node {
 
+// The symmetric key that encrypts this node's biometric data at rest (node/biometric_crypto.h).
+using DataKey = std::array<uint8_t, 32>;
+
 struct NodeSecrets {
   storage::SigningKey signing;
   std::array<uint8_t, 32> curve_public{};
   std::array<uint8_t, 32> curve_secret{};
+  DataKey data_key{};
 
   static NodeSecrets Generate();
-  NodeSecrets(storage::SigningKey key, const std::array<uint8_t, 32>& curve_secret);
+  NodeSecrets(storage::SigningKey key, const std::array<uint8_t, 32>& curve_secret,
+              const DataKey& data_key);
   NodeSecrets(NodeSecrets&&) noexcept = default;
   ~NodeSecrets();
 };

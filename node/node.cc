@@ -6,6 +6,7 @@
 
 #include "node/authority.h"
 #include "node/certificates.h"
+#include "node/enrollment_rules.h"
 #include "node/files.h"
 #include "node/role.h"
 #include "storage/units.h"
@@ -107,6 +108,11 @@ Result<const storage::SigningKey*> Node::signing_key() const {
   return &secrets_->signing;
 }
 
+Result<const DataKey*> Node::data_key() const {
+  if (!secrets_) return Status::FailedPrecondition("node was opened without its keys");
+  return &secrets_->data_key;
+}
+
 storage::KeyLookup Node::KeyLookup() const {
   return [id = config_.node_id, key = config_.signing_key](uint64_t origin) -> std::optional<storage::PublicKey> {
     if (origin == id) return key;
@@ -117,7 +123,14 @@ storage::KeyLookup Node::KeyLookup() const {
 Result<storage::AppendOutcome> Node::Append(std::vector<storage::Draft>& drafts) {
   auto key = signing_key();
   if (!key.ok()) return key.status();
-  return store_->Append(drafts, **key, AuthorityCheck(config_));
+  const storage::RecordCheck authority = AuthorityCheck(config_);
+  const storage::RecordCheck enrollment = EnrollmentRules();
+  return store_->Append(drafts, **key, [&](const schema::Resident::Reader* before,
+                                            schema::Resident::Reader after) {
+    storage::FieldErrors errors = authority(before, after);
+    for (storage::FieldError& e : enrollment(before, after)) errors.push_back(std::move(e));
+    return errors;
+  });
 }
 
 }  // namespace dancu::node

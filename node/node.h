@@ -45,11 +45,14 @@ class Node {
   const storage::Store& store() const { return *store_; }
   // The signing key; FailedPrecondition unless opened with KeyAccess::kSign.
   Result<const storage::SigningKey*> signing_key() const;
+  // The key of biometric data at rest (node/biometric_crypto.h); the same precondition.
+  Result<const DataKey*> data_key() const;
 
   // The signing keys this node knows by origin: its own (other origins arrive with replication).
   storage::KeyLookup KeyLookup() const;
 
-  // Appends drafts as this node's changes (see Store::Append).
+  // Appends drafts as this node's changes (see Store::Append), under this node's authority
+  // (node/authority.h) and the enrollment rules (node/enrollment_rules.h).
   Result<storage::AppendOutcome> Append(std::vector<storage::Draft>& drafts);
 
   static std::string KeyPath(const std::string& dir) { return dir + "/node.key"; }

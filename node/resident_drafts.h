@@ -3,15 +3,18 @@
 // Each operation may set only its own fields; everything else must go through its own operation,
 // so that the change log says what happened ("recordDeath", "move") and not only which values
 // changed:
-//   create          any field but id, merged_into (home_unit defaults to the permanent residence)
+//   create          any field but id, merged_into, biometrics (home_unit defaults to the
+//                   permanent residence)
 //   update          corrections: any field but id, home_unit, merged_into, status, death_date,
-//                   household, card and the residences
+//                   household, card, biometrics and the residences
 //   recordDeath     status, death_date
 //   move            permanent_residence, temporary_residence, current_residence, home_unit
 //                   (home_unit follows the permanent residence when not given)
 //   household       household
 //   cardStatus      card
 //   mergeDuplicate  merged_into
+//   enrollFinger, fingerException, enrollPhoto
+//                   biometrics (node/enrollment.h builds these drafts, with their blobs)
 //
 // Pure functions, thread-safe. Errors are per-field, as storage/validation.h reports them.
 #pragma once

@@ -21,6 +21,9 @@ enum Operation {
   household @4;       # household membership
   cardStatus @5;      # CCCD application and card
   mergeDuplicate @6;  # tombstone pointing at the surviving record
+  enrollFinger @7;    # a finger's template, or a duplicate case when it matched another resident
+  fingerException @8; # a finger recorded as missing or unreadable
+  enrollPhoto @9;     # the resident's photo
 }
 
 struct Change {

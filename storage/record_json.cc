@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 
+#include "storage/crypto.h"
 #include "storage/partial_date.h"
 
 namespace dancu::storage {
@@ -102,6 +103,10 @@ Json ValueToJson(DynamicValue::Reader value, capnp::Type type) {
     case TypeWhich::TEXT: {
       capnp::Text::Reader text = value.as<capnp::Text>();
       return std::string(text.cStr(), text.size());
+    }
+    case TypeWhich::DATA: {
+      capnp::Data::Reader data = value.as<capnp::Data>();
+      return ToHex(std::string_view(reinterpret_cast<const char*>(data.begin()), data.size()));
     }
     case TypeWhich::UINT8:
     case TypeWhich::UINT16:
@@ -202,6 +207,11 @@ class JsonReader {
           out.set(field, capnp::Text::Reader(text->c_str(), text->size()));
         }
         return;
+      case TypeWhich::DATA:
+        if (auto bytes = ReadHex(json, path); bytes && !bytes->empty()) {
+          out.set(field, capnp::Data::Reader(bytes->data(), bytes->size()));
+        }
+        return;
       case TypeWhich::UINT8:
       case TypeWhich::UINT16:
       case TypeWhich::UINT32:
@@ -248,6 +258,23 @@ class JsonReader {
       return std::nullopt;
     }
     return ToNfc(text);
+  }
+
+  // The bytes that the string `json` spells in lowercase hex, or nullopt (reported).
+  std::optional<std::vector<uint8_t>> ReadHex(const Json& json, const std::string& path) {
+    const std::string* hex = json.is_string() ? &json.get_ref<const std::string&>() : nullptr;
+    const bool is_hex = hex != nullptr && hex->size() <= kMaxJsonStringBytes &&
+                        hex->size() % 2 == 0 && std::all_of(hex->begin(), hex->end(), [](char c) {
+                          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                        });
+    if (!is_hex) {
+      Fail(path, "must be a string of lowercase hexadecimal digit pairs, at most " +
+                     std::to_string(kMaxJsonStringBytes) + " digits");
+      return std::nullopt;
+    }
+    std::vector<uint8_t> bytes(hex->size() / 2);
+    FromHex(*hex, bytes.data(), bytes.size());
+    return bytes;
   }
 
   void ReadEnum(const std::string& name, DynamicStruct::Builder out, StructSchema::Field field,

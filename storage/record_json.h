@@ -9,6 +9,7 @@
 //   enum              the enumerant name: "male", "deceased", "married", "head", "issued", ...;
 //                     blood_type in upper case: "A", "B", "AB", "O" (and "unknown")
 //   PartialDate       "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+//   Data              a string of lowercase hex digits ("9f3a...")
 // The schema is read by reflection, so a field appended to resident.capnp gets its JSON form
 // without a change here.
 //

@@ -87,6 +87,51 @@ struct CardApplication {
   expiresOn @5 :PartialDate;
 }
 
+# Biometric enrollment for the CCCD (node/biometric_parts.h). The record holds only this summary:
+# the templates and the photo themselves are blobs, encrypted at rest on the enrolling node and
+# sealed to central's key, which each summary names by the BLAKE2b-256 of the sealed blob.
+enum FingerStatus {
+  none @0;
+  enrolled @1;      # a template is held; sealedHash names its sealed blob
+  missing @2;       # recorded exception: the finger is missing
+  unreadable @3;    # recorded exception: the reader cannot read the finger (worn, scarred)
+  underReview @4;   # captured, but it matched another resident's: a duplicate case is open
+}
+
+struct Finger {
+  status @0 :FingerStatus;
+  sealedHash @1 :Data;   # enrolled and underReview: BLAKE2b-256 of the sealed template blob
+}
+
+enum PhotoFormat {
+  unknown @0;
+  jpeg @1;
+  png @2;
+}
+
+struct Photo {
+  sealedHash @0 :Data;   # BLAKE2b-256 of the sealed photo blob
+  format @1 :PhotoFormat;
+  width @2 :UInt16;      # pixels
+  height @3 :UInt16;
+}
+
+# One entry per finger, in the ISO/IEC 19794 finger position order (1 right thumb ... 10 left
+# little finger; the ordinal is the position code minus one), then the photo.
+struct Biometrics {
+  rightThumb @0 :Finger;
+  rightIndex @1 :Finger;
+  rightMiddle @2 :Finger;
+  rightRing @3 :Finger;
+  rightLittle @4 :Finger;
+  leftThumb @5 :Finger;
+  leftIndex @6 :Finger;
+  leftMiddle @7 :Finger;
+  leftRing @8 :Finger;
+  leftLittle @9 :Finger;
+  photo @10 :Photo;
+}
+
 # Field ordinals below are part of the change-log format (a change names the fields it sets by
 # ordinal): never renumber, only append.
 struct Resident {
@@ -118,4 +163,5 @@ struct Resident {
   card @25 :CardApplication;
   homeUnit @26 :Text;                 # unit whose node has authority over the record
   mergedInto @27 :Text;               # set on a duplicate: id of the surviving record
+  biometrics @28 :Biometrics;         # set only by the enrollment operations
 }

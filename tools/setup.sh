@@ -8,7 +8,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config
   librocksdb-dev libsodium-dev libzmq3-dev cppzmq-dev libzstd-dev
   capnproto libcapnp-dev
-  libfprint-2-dev libglib2.0-dev libgusb-dev libpng-dev
+  libfprint-2-dev libglib2.0-dev libgusb-dev libpng-dev libjpeg62-turbo-dev
   libicu-dev catch2 libcli11-dev nlohmann-json3-dev
 )
 

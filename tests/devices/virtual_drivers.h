@@ -1,5 +1,6 @@
 // Test support for libfprint's virtual drivers: a FingerprintReader whose one device is a
-// virtual driver, clients for the drivers' sockets, NIST prints, and scan-event bookkeeping.
+// virtual driver, the NIST prints and the drivers' clients (tools/fixtures), and scan-event
+// bookkeeping.
 #pragma once
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "devices/fingerprint_reader.h"
+#include "tools/fixtures/virtual_image_feed.h"
 
 namespace dancu::devices::testing {
 
@@ -22,15 +24,10 @@ using namespace std::chrono_literals;
 // How long a test waits for anything before it fails instead of hanging.
 inline constexpr std::chrono::milliseconds kPatience = 30s;
 
-// An 8-bit grey image, row by row, as the virtual_image driver takes it.
-struct GreyImage {
-  std::int32_t width = 0;
-  std::int32_t height = 0;
-  std::vector<std::uint8_t> pixels;
-};
+using tools::fixtures::GreyImage;
+using tools::fixtures::VirtualImageClient;
 
-// Loads one of the NIST prints (shared/data/prints/<name>.png). The print lives in the PNG's
-// alpha channel, which becomes the grey level, as libfprint's own tests do.
+// Loads one of the NIST prints (shared/data/prints/<name>.png); see tools::fixtures::LoadPrint.
 GreyImage LoadPrint(const std::string& name);
 
 // A FingerprintReader started with one libfprint virtual driver as its only device, opened.
@@ -60,28 +57,8 @@ class VirtualReader {
   DeviceInfo device_;
 };
 
-// The virtual_image driver's client: one connection over which it sends frames, each an int32
-// width and int32 height in host byte order followed by the pixels. A negative width makes the
-// frame a command (-1: retry with the given FpDeviceRetry code).
-class VirtualImageClient {
- public:
-  explicit VirtualImageClient(const std::string& socket_path);
-  ~VirtualImageClient();
-  VirtualImageClient(const VirtualImageClient&) = delete;
-  VirtualImageClient& operator=(const VirtualImageClient&) = delete;
-
-  void SendImage(const GreyImage& image);
-  void SendRetry(std::int32_t retry_code);
-
- private:
-  void Send(const void* data, std::size_t size);
-  int fd_;
-};
-
-// Sends one text command (e.g. "SCAN finger-1", "RETRY 1", "ERROR 5", "UNPLUG") to the
-// virtual_device driver on a connection of its own, and returns once the driver has read it
-// (it closes each connection after one command). The driver queues commands until an
-// operation consumes them.
+// Sends one text command to the virtual_device driver, waiting at most kPatience; see
+// tools::fixtures::SendVirtualDeviceCommand.
 void SendVirtualDeviceCommand(const std::string& socket_path, const std::string& command);
 
 // Records the ScanEvents of operations and lets the test thread wait for them.

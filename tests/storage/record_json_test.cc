@@ -67,6 +67,15 @@ class RandomResidents {
       case capnp::schema::Type::UINT8:
         out.set(field, static_cast<uint64_t>(Below(256)));
         return;
+      case capnp::schema::Type::UINT16:
+        out.set(field, static_cast<uint64_t>(Below(65536)));
+        return;
+      case capnp::schema::Type::DATA: {
+        std::vector<capnp::byte> bytes(1 + Below(40));
+        for (capnp::byte& b : bytes) b = static_cast<capnp::byte>(Below(256));
+        out.set(field, capnp::Data::Reader(bytes.data(), bytes.size()));
+        return;
+      }
       case capnp::schema::Type::ENUM: {
         auto enumerants = type.asEnum().getEnumerants();
         out.set(field, capnp::DynamicEnum(enumerants[Below(enumerants.size())]));

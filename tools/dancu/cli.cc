@@ -1,5 +1,6 @@
 #include "tools/dancu/cli.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -64,6 +65,20 @@ Result<WriteSession> OpenForWriting(const NodeOptions& options) {
   DANCU_RETURN_IF_ERROR(node::CheckOfficer((*node)->store(), session.officer, **password));
   session.node = std::move(node.value());
   return session;
+}
+
+bool IsCitizenNo(const std::string& s) {
+  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+Result<std::string> ResolveRecord(const storage::Store& store, const std::string& ref) {
+  if (IsCitizenNo(ref)) {
+    auto id = store.FindCitizenNo(ref);
+    if (!id.ok()) return id.status();
+    if (!id->has_value()) return Status::NotFound("no resident with that citizen number");
+    return **id;
+  }
+  return ref;
 }
 
 nlohmann::json ErrorsJson(const storage::FieldErrors& errors) {

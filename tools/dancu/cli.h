@@ -56,6 +56,11 @@ Result<WriteSession> OpenForWriting(const NodeOptions& options);
 // newline in a file is dropped.
 Result<std::optional<std::string>> ReadSecret(const std::string& file, const char* env);
 
+// Whether `s` has the form of a citizen number (12 digits).
+bool IsCitizenNo(const std::string& s);
+// The record id that `ref` (a record id or a citizen number) names.
+Result<std::string> ResolveRecord(const storage::Store& store, const std::string& ref);
+
 nlohmann::json ErrorsJson(const storage::FieldErrors& errors);
 std::string ErrorsText(const storage::FieldErrors& errors);  // "field: reason; field: reason"
 
@@ -66,5 +71,6 @@ void AddNodeCommands(CLI::App& app, Runner& runner);      // init, officer, cert
 void AddDataCommands(CLI::App& app, Runner& runner);      // gen, import
 void AddResidentCommands(CLI::App& app, Runner& runner);  // resident ...
 void AddAuditCommands(CLI::App& app, Runner& runner);     // log verify, state-hash, report
+void AddEnrollCommands(CLI::App& app, Runner& runner);    // enroll finger|photo, verify
 
 }  // namespace dancu::tools

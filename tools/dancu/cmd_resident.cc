@@ -17,21 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-bool IsCitizenNo(const std::string& s) {
-  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// The record id that `ref` (a record id or a citizen number) names.
-Result<std::string> ResolveRecord(const storage::Store& store, const std::string& ref) {
-  if (IsCitizenNo(ref)) {
-    auto id = store.FindCitizenNo(ref);
-    if (!id.ok()) return id.status();
-    if (!id->has_value()) return Status::NotFound("no resident with that citizen number");
-    return **id;
-  }
-  return ref;
-}
-
 // The record's state as JSON: {"record": {...}, "versions": [...]}.
 Result<json> RecordJson(const storage::Store& store, const std::string& id) {
   auto bytes = store.GetRecord(id);

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   dancu::tools::AddDataCommands(app, runner);
   dancu::tools::AddResidentCommands(app, runner);
   dancu::tools::AddAuditCommands(app, runner);
+  dancu::tools::AddEnrollCommands(app, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
