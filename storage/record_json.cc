@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 
+#include "storage/canonical.h"
 #include "storage/crypto.h"
 #include "storage/partial_date.h"
 
@@ -356,7 +357,7 @@ FieldErrors ResidentFromJson(const nlohmann::json& json, schema::Resident::Build
   std::vector<StructSchema::Field> named;  // the top-level fields `json` names
   try {
     // Read into a scratch message first, so that a rejected document leaves `out` untouched.
-    capnp::MallocMessageBuilder scratch;
+    capnp::MallocMessageBuilder scratch(kRecordMessageWords);
     DynamicStruct::Builder parsed =
         scratch.initRoot<DynamicStruct>(capnp::Schema::from<schema::Resident>());
     JsonReader(&errors).ReadStruct(json, parsed, "", &named);
