@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README demo: installs and builds dancu, then runs a commune node doing the real job —
-# certified under its district and central, importing a generated commune, searching, recording
-# events, reporting the campaign's figures and verifying its signed log.
+# certified under its district and central, importing a generated commune, searching, enrolling
+# fingerprints (libfprint's virtual reader fed NIST prints) and a photo for a CCCD application,
+# recording events, reporting the campaign's figures and verifying its signed log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -45,13 +46,29 @@ echo "(exit code $status: 3 means some lines were rejected, each reported above)
 step "Search as officers type: no diacritics, any case, an optional birth year"
 dancu resident find --data "$DEMO/lung-cu" --limit 5 "nguyen van"
 dancu resident find --data "$DEMO/lung-cu" --limit 5 "GIÀNG THỊ 1990"
-first=$(dancu resident find --data "$DEMO/lung-cu" --json --limit 1 "nguyen van" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
-household=$(dancu resident show --data "$DEMO/lung-cu" --json "$first" | sed -n 's/.*"household":{"[^}]*"id":"\([^"]*\)".*/\1/p')
+first=$(dancu resident find --data "$DEMO/lung-cu" --json --limit 1 "nguyen van an" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+household=$(dancu resident show --data "$DEMO/lung-cu" --json "$first" | sed -n 's/.*"household":{[^}]*"id":"\([^"]*\)".*/\1/p')
 echo "household $household:"
 dancu resident find --data "$DEMO/lung-cu" --household "$household"
 
-step "Events: a CCCD application, a death, a correction refused for a bad date"
-dancu resident card --data "$DEMO/lung-cu" "$first" --status applied --application-id "HS-00715-0001" --applied-on 2025-03-02
+step "Enrollment for a CCCD: both index fingers and a photo, each print checked against the commune's"
+export FP_DRIVERS_WHITELIST=virtual_image FP_VIRTUAL_IMAGE="$DEMO/reader.socket"
+finger() { build/tools/fixtures/dancu-virtual-finger "../shared/data/prints/$1.png"; }
+set -o pipefail
+mai=$(dancu resident add --data "$DEMO/lung-cu" --json '{"citizen_no": "002190004321", "full_name": "Giàng Thị Mai", "birth_date": "1990-04-12", "sex": "female", "ethnicity": 8, "nationality": "VN", "hometown": {"unit": "00715"}, "permanent_residence": {"unit": "00715", "address": "Thôn Lô Lô Chải, Xã Lũng Cú"}, "household": {"id": "HK-00715-9001", "relationship": "head"}}' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+dancu resident card --data "$DEMO/lung-cu" "$mai" --status applied || echo "(refused until the photo and both index fingers are enrolled)"
+dancu enroll finger --data "$DEMO/lung-cu" "$mai" --finger right-index | finger whorl
+dancu enroll finger --data "$DEMO/lung-cu" "$mai" --finger left-index | finger arch | tail -n 2
+build/tools/fixtures/dancu-sample-photo "$DEMO/mai.jpg"
+dancu enroll photo --data "$DEMO/lung-cu" "$mai" "$DEMO/mai.jpg"
+dancu verify --data "$DEMO/lung-cu" "$mai" | finger whorl | tail -n 1
+dancu verify --data "$DEMO/lung-cu" "$mai" --finger left-index | finger tented_arch | tail -n 1 || echo "(exit 3: another finger does not pass)"
+dancu resident card --data "$DEMO/lung-cu" "$mai" --status applied --application-id HS-00715-0001 --applied-on "$(date +%F)"
+
+step "The same finger under another name opens a duplicate case for central, instead of enrolling"
+dancu enroll finger --data "$DEMO/lung-cu" "$first" --finger right-index | finger whorl | tail -n 1 || echo "(exit 3: not enrolled; the case waits for central)"
+
+step "Events: a death, a correction refused for a bad date"
 dancu resident death --data "$DEMO/lung-cu" "$first" --date 2025-06-01
 dancu resident update --data "$DEMO/lung-cu" "$first" '{"birth_date": "2031-02-30"}' || echo "(refused, and nothing changed)"
 dancu resident show --data "$DEMO/lung-cu" "$first" | tail -n 12
