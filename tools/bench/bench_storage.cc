@@ -30,6 +30,7 @@
 #include "storage/log_verify.h"
 #include "storage/name_fold.h"
 #include "storage/search.h"
+#include "tools/bench/bench_support.h"
 #include "tools/gen/resident_generator.h"
 
 extern char** environ;
@@ -37,8 +38,9 @@ extern char** environ;
 namespace dancu::tools {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+using bench::Check;
+using bench::Clock;
+using bench::Seconds;
 
 struct Percentiles {
   double p50_us, p99_us;
@@ -50,12 +52,6 @@ Percentiles Measure(std::vector<double>& micros) {
   return {at(0.50), at(0.99)};
 }
 
-void Check(const Status& s, const char* what) {
-  if (!s.ok()) {
-    std::cerr << what << ": " << s.ToString() << "\n";
-    std::exit(1);
-  }
-}
 
 struct Generated {
   std::string jsonl;
@@ -64,15 +60,8 @@ struct Generated {
 };
 
 Generated Generate(uint64_t count, uint64_t seed) {
-  GeneratorOptions options;
-  options.unit = "00715";
-  options.count = count;
-  options.seed = seed;
-  options.today = storage::TodayInVietnam(std::chrono::system_clock::now());
-  std::ostringstream out;
-  Check(WriteResidents(options, out), "generating residents");
   Generated g;
-  g.jsonl = out.str();
+  g.jsonl = bench::GenerateCommune(count, seed);
   std::istringstream lines(g.jsonl);
   std::mt19937 rng(static_cast<uint32_t>(seed));
   for (std::string line; std::getline(lines, line);) {

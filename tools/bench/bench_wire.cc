@@ -23,36 +23,25 @@
 #include "storage/log_format.h"
 #include "storage/partial_date.h"
 #include "storage/store.h"
+#include "tools/bench/bench_support.h"
 #include "tools/gen/resident_generator.h"
 
 namespace dancu::tools {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+using bench::Check;
+using bench::Clock;
+using bench::Seconds;
 
 // What CurveZMQ adds to each frame on the wire: the ZMTP frame header (9 bytes for a long frame,
 // 2 for a short one) and the MESSAGE command: name (8), nonce (8), Poly1305 tag (16), flags (1).
 size_t CurveFrameBytes(size_t frame) { return frame + 33 + (frame + 33 > 255 ? 9 : 2); }
 
-void Check(const Status& s, const char* what) {
-  if (!s.ok()) {
-    std::cerr << what << ": " << s.ToString() << "\n";
-    std::exit(1);
-  }
-}
 
 // Valid create drafts of `count` generated residents of one commune.
 std::vector<nlohmann::json> Residents(uint64_t count, uint64_t seed) {
-  GeneratorOptions options;
-  options.unit = "00715";
-  options.count = count;
-  options.seed = seed;
-  options.today = storage::TodayInVietnam(std::chrono::system_clock::now());
-  std::ostringstream out;
-  Check(WriteResidents(options, out), "generating residents");
   std::vector<nlohmann::json> residents;
-  std::istringstream lines(out.str());
+  std::istringstream lines(bench::GenerateCommune(count, seed));
   for (std::string line; std::getline(lines, line);) residents.push_back(nlohmann::json::parse(line));
   return residents;
 }
