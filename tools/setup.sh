@@ -10,6 +10,7 @@ PACKAGES=(
   capnproto libcapnp-dev
   libfprint-2-dev libglib2.0-dev libgusb-dev libpng-dev libjpeg62-turbo-dev
   libicu-dev catch2 libcli11-dev nlohmann-json3-dev
+  libcpp-httplib-dev nodejs chromium
 )
 
 missing=()
@@ -24,6 +25,13 @@ if ((${#missing[@]})); then
   fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The browser tests' one npm package (playwright-core, pinned by tests/web/package-lock.json); it
+# drives Debian's chromium and downloads no browser.
+if [ ! -d tests/web/node_modules/playwright-core ] || [ tests/web/package-lock.json -nt tests/web/node_modules ]; then
+  command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+  (cd tests/web && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   dancu::tools::AddResidentCommands(app, runner);
   dancu::tools::AddAuditCommands(app, runner);
   dancu::tools::AddEnrollCommands(app, runner);
+  dancu::tools::AddServeCommands(app, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

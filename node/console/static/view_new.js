@@ -1,0 +1,33 @@
+// Registering a new resident.
+import { h } from './dom.js';
+import { t } from './i18n.js';
+import { api } from './api.js';
+import { buildForm, SEX_OPTIONS, RELATIONSHIP_OPTIONS } from './forms.js';
+
+export function renderNew(main, { session, navigate }) {
+  const { form } = buildForm({
+    id: 'new-resident',
+    submitLabel: 'new.submit',
+    fields: [
+      { key: 'full_name' },
+      { key: 'birth_date', inputmode: 'numeric' },
+      { key: 'sex', type: 'select', options: SEX_OPTIONS },
+      { key: 'citizen_no', inputmode: 'numeric' },
+      { key: 'ethnicity', type: 'number' },
+      { key: 'nationality', value: 'VN' },
+      { key: 'hometown' },
+      { key: 'permanent_residence.unit', value: session.node.unit, inputmode: 'numeric' },
+      { key: 'permanent_residence.address' },
+      { key: 'household.id' },
+      { key: 'household.relationship', type: 'select', options: RELATIONSHIP_OPTIONS },
+      { key: 'father.name' },
+      { key: 'mother.name' },
+    ],
+    onSubmit: async (values) => {
+      const created = await api.post('/api/residents', values);
+      navigate(`#/resident/${encodeURIComponent(created.id)}`, t('new.done'));
+    },
+  });
+  main.append(h('section', { class: 'card' }, h('h1', {}, t('new.title')), form));
+  form.querySelector('input').focus();
+}

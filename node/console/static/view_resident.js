@@ -1,0 +1,134 @@
+// A resident's page: details, household, CCCD application, photo and fingers, history of changes,
+// and the forms for a correction, a death and a move.
+import { h, clear } from './dom.js';
+import { t, reason, has, gapLabel } from './i18n.js';
+import { api } from './api.js';
+import { buildForm, SEX_OPTIONS } from './forms.js';
+import { residentTable, statusLabel } from './view_search.js';
+import { enrollmentSection } from './view_enrollment.js';
+
+function detailRows(record, unitNames) {
+  const place = (p) => p && [p.address, unitNames[p.unit] || p.unit].filter(Boolean).join(', ');
+  const rows = [
+    ['col.citizen_no', record.citizen_no],
+    ['col.birth', record.birth_date],
+    ['field.sex', record.sex && t(`sex.${record.sex}`)],
+    ['col.status', statusLabel(record.status) + (record.death_date ? ` (${record.death_date})` : '')],
+    ['field.ethnicity', record.ethnicity],
+    ['field.nationality', record.nationality],
+    ['field.hometown', place(record.hometown)],
+    ['field.birth_place', place(record.birth_place)],
+    ['field.permanent_residence.address', place(record.permanent_residence)],
+    ['field.current_residence', place(record.current_residence)],
+    ['field.household.id', record.household && record.household.id],
+    ['field.household.relationship', record.household && record.household.relationship &&
+                                     t(`rel.${record.household.relationship}`)],
+    ['field.father.name', record.father && record.father.name],
+    ['field.mother.name', record.mother && record.mother.name],
+  ];
+  return h('dl', { class: 'details' }, rows.filter(([, v]) => v !== undefined && v !== '' && v !== null)
+    .map(([label, value]) => [h('dt', {}, t(label)), h('dd', {}, String(value))]));
+}
+
+function historyTable(changes) {
+  return h('table', { class: 'history', id: 'history' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('history.when')), h('th', {}, t('history.what')),
+      h('th', {}, t('history.who')), h('th', {}, t('history.node')), h('th', {}, t('history.fields')))),
+    h('tbody', {}, changes.map((c) => h('tr', {},
+      h('td', {}, new Date(c.time).toLocaleString(document.documentElement.lang)),
+      h('td', {}, has(`op.${c.operation}`) ? t(`op.${c.operation}`) : c.operation),
+      h('td', { class: 'officer' }, c.officer),
+      h('td', { class: 'mono' }, `${c.origin} #${c.seq}`),
+      h('td', {}, c.fields.join(', '))))));
+}
+
+// The three change forms, one at a time, below the actions bar.
+function actions(view, reload) {
+  const record = view.record;
+  const slot = h('div', { id: 'action-form' });
+  const open = (builder) => () => { clear(slot); slot.append(builder()); slot.querySelector('input')?.focus(); };
+  const done = async () => { clear(slot); await reload(t('action.saved')); };
+  const close = () => clear(slot);
+  const id = encodeURIComponent(view.id);
+  const correction = () => buildForm({
+    id: 'correction', submitLabel: 'action.save', onCancel: close,
+    fields: [
+      { key: 'full_name', value: record.full_name },
+      { key: 'birth_date', value: record.birth_date },
+      { key: 'sex', type: 'select', options: SEX_OPTIONS, value: record.sex },
+      { key: 'citizen_no', value: record.citizen_no },
+      { key: 'ethnicity', type: 'number', value: record.ethnicity },
+      { key: 'nationality', value: record.nationality },
+      { key: 'hometown', value: record.hometown },
+    ],
+    // Only what the officer changed is sent, so the change log says what was corrected.
+    onSubmit: async (values) => {
+      const changed = {};
+      for (const [key, value] of Object.entries(values)) {
+        if (String(value) !== String(record[key] ?? '')) changed[key] = value;
+      }
+      for (const key of ['birth_date', 'citizen_no', 'hometown', 'nationality', 'ethnicity']) {
+        if (record[key] !== undefined && !(key in values)) changed[key] = null;
+      }
+      if (Object.keys(changed).length === 0) return close();
+      await api.post(`/api/residents/${id}/correction`, changed);
+      await done();
+    },
+  }).form;
+  const death = () => buildForm({
+    id: 'death', submitLabel: 'action.save', onCancel: close,
+    fields: [{ key: 'death_date', inputmode: 'numeric' }],
+    onSubmit: async (values) => { await api.post(`/api/residents/${id}/death`, values); await done(); },
+  }).form;
+  const move = () => buildForm({
+    id: 'move', submitLabel: 'action.save', onCancel: close,
+    fields: [{ key: 'unit', inputmode: 'numeric' }, { key: 'address' }],
+    onSubmit: async (values) => { await api.post(`/api/residents/${id}/move`, values); await done(); },
+  }).form;
+  // A move's errors name the residence fields; the form's fields are unit and address.
+  const alive = (record.status || 'alive') === 'alive' && !record.merged_into;
+  return h('section', { class: 'card' }, h('h2', {}, t('resident.actions')),
+    h('div', { class: 'buttons' },
+      h('button', { type: 'button', id: 'open-correction', onclick: open(correction) }, t('action.correction')),
+      alive && h('button', { type: 'button', id: 'open-death', onclick: open(death) }, t('action.death')),
+      alive && h('button', { type: 'button', id: 'open-move', onclick: open(move) }, t('action.move'))),
+    slot);
+}
+
+export async function renderResident(main, { id, notice }) {
+  main.append(h('p', { class: 'muted' }, t('loading')));
+  const reload = async (message) => { clear(main); await renderResident(main, { id, notice: message }); };
+  let view;
+  let history;
+  try {
+    [view, history] = await Promise.all([
+      api.get(`/api/residents/${encodeURIComponent(id)}`),
+      api.get(`/api/residents/${encodeURIComponent(id)}/history`),
+    ]);
+  } catch (e) {
+    clear(main);
+    main.append(h('p', { class: 'form-error' }, e.status === 404 ? t('error.not_found')
+                                                                 : t('error.generic', { message: e.message })));
+    return;
+  }
+  clear(main);
+  const record = view.record;
+  main.append(...[
+    notice && h('p', { class: 'notice', role: 'status', id: 'notice' }, notice),
+    h('section', { class: 'card' },
+      h('h1', { id: 'resident-name' }, record.full_name || view.id),
+      h('p', {}, h('span', { class: view.clean ? 'badge ok' : 'badge warn', id: 'clean-badge' },
+                   view.clean ? t('resident.clean') : t('resident.not_clean')),
+        ' ', h('span', { class: 'mono muted' }, view.id)),
+      view.errors.length > 0 && h('ul', { class: 'problems' },
+        view.errors.map((e) => h('li', {}, `${t(`field.${e.field}`)}: ${reason(e.reason)}`))),
+      view.gaps.length > 0 && h('ul', { class: 'gaps' }, view.gaps.map((g) => h('li', {}, t('gap', { gap: gapLabel(g) })))),
+      detailRows(record, view.unit_names)),
+    h('section', { class: 'card' }, h('h2', {}, t('resident.household')),
+      view.household.length ? residentTable(view.household, { relationship: true })
+                            : h('p', { class: 'muted' }, t('resident.no_household'))),
+    actions(view, reload),
+    enrollmentSection(view, reload),
+    h('section', { class: 'card' }, h('h2', {}, t('resident.history')), historyTable(history.changes)),
+  ].filter(Boolean));
+}

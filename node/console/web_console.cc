@@ -1,0 +1,145 @@
+#include "node/console/web_console.h"
+
+#include <httplib.h>
+
+#include <thread>
+
+#include "node/console/console_context.h"
+#include "node/console/finger_captures.h"
+#include "node/console/http_json.h"
+#include "node/console/sessions.h"
+#include "node/console/static_assets.h"
+
+namespace dancu::console {
+
+namespace {
+
+constexpr size_t kMaxBodyBytes = 3u << 20;  // a 2 MiB photo and some room
+constexpr char kContentSecurityPolicy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+bool IsWildcard(const std::string& host) { return host == "0.0.0.0" || host == "::" || host.empty(); }
+
+}  // namespace
+
+struct WebConsole::Parts {
+  Parts(node::Node& node, const ConsoleOptions& options)
+      : sessions(options.session_idle),
+        captures(node, options.reader_device, options.capture_timeout),
+        context{node, sessions, captures} {}
+  httplib::Server server;
+  SessionStore sessions;
+  FingerCaptures captures;
+  ConsoleContext context;
+};
+
+WebConsole::WebConsole(node::Node& node, ConsoleOptions options)
+    : node_(node), options_(std::move(options)), parts_(std::make_unique<Parts>(node_, options_)) {
+  AddRoutes();
+}
+
+WebConsole::~WebConsole() { Stop(); }
+
+std::string WebConsole::url() const {
+  const bool v6 = options_.host.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + options_.host + "]" : options_.host) + ":" + std::to_string(port_);
+}
+
+Status WebConsole::Bind() {
+  httplib::Server& server = parts_->server;
+  if (options_.port == 0) {
+    const int port = server.bind_to_any_port(options_.host);
+    if (port < 0) return Status::IOError("cannot bind " + options_.host + " to a free port");
+    port_ = port;
+  } else {
+    if (!server.bind_to_port(options_.host, options_.port)) {
+      return Status::IOError("cannot bind " + options_.host + ":" + std::to_string(options_.port) +
+                             " (in use, or not an address of this machine)");
+    }
+    port_ = options_.port;
+  }
+  return Status::Ok();
+}
+
+void WebConsole::Run() {
+  running_ = true;
+  if (!stopped_) parts_->server.listen_after_bind();
+  running_ = false;
+}
+
+void WebConsole::Stop() {
+  stopped_ = true;
+  // Run may be between its check of stopped_ and the server's start: wait for the start, so
+  // that stop() reaches it (seq_cst atomics: either Run sees stopped_, or this sees running_).
+  while (running_ && !parts_->server.is_running()) std::this_thread::yield();
+  parts_->server.stop();
+}
+
+void WebConsole::AddRoutes() {
+  httplib::Server& server = parts_->server;
+  ConsoleContext& ctx = parts_->context;
+  server.set_payload_max_length(kMaxBodyBytes);
+  server.set_read_timeout(std::chrono::seconds(10));
+
+  // Only requests addressed to this console's own host name: a page on another site that rebinds
+  // its DNS name to 127.0.0.1 sends its own name in Host.
+  server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (IsWildcard(options_.host)) return httplib::Server::HandlerResponse::Unhandled;
+    const std::string host = req.get_header_value("Host");
+    const std::string port = ":" + std::to_string(port_);
+    const bool loopback = options_.host == "127.0.0.1" || options_.host == "::1" ||
+                          options_.host == "localhost";
+    const bool v6 = options_.host.find(':') != std::string::npos;
+    const std::string bound = (v6 ? "[" + options_.host + "]" : options_.host) + port;
+    if (host == bound || (loopback && host == "localhost" + port)) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    SendError(res, 421, "wrong_host", "this console answers only to " + bound);
+    return httplib::Server::HandlerResponse::Handled;
+  });
+
+  server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("X-Frame-Options", "DENY");
+    res.set_header("Referrer-Policy", "no-referrer");
+    if (req.path.rfind("/api/", 0) == 0) res.set_header("Cache-Control", "no-store");
+  });
+
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        SendError(res, 500, "internal", "the request failed inside the node");
+      });
+
+  AddAuthRoutes(server, ctx);
+  AddResidentRoutes(server, ctx);
+  AddEnrollmentRoutes(server, ctx);
+  AddReportRoutes(server, ctx);
+
+  auto serve_asset = [](const std::string& path, httplib::Response& res) {
+    const StaticAsset* asset = FindStaticAsset(path);
+    if (asset == nullptr) return SendError(res, 404, "not_found", "no such page");
+    res.set_content(std::string(asset->body), std::string(asset->content_type).c_str());
+  };
+  server.Get("/", [serve_asset](const httplib::Request&, httplib::Response& res) {
+    serve_asset("index.html", res);
+  });
+  server.Get(R"(/static/([a-z0-9_-]+\.(js|css|svg|html)))",
+             [serve_asset](const httplib::Request& req, httplib::Response& res) {
+               serve_asset(req.matches[1], res);
+             });
+  // An unknown path or method under /api/ answers JSON too.
+  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 404) {
+      SendError(res, 404, "not_found", "no such resource: " + req.path);
+    } else if (res.status == 413) {
+      SendError(res, 413, "too_large", "the request body is too large");
+    } else if (res.status >= 400) {
+      SendError(res, res.status, "bad_request", "the request was refused");
+    }
+  });
+}
+
+}  // namespace dancu::console
