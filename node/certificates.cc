@@ -155,7 +155,13 @@ Result<VerifiedChain> VerifyChain(std::string_view bytes, const std::optional<st
     issuer_key = *subject_key;
     issuer_id = cert.getSubject().getNodeId();
     issuer_role = cert.getSubject().getRole();
+    out.lineage.push_back(issuer_id);
+    out.leaf_unit = cert.getSubject().getUnit().cStr();
+    auto curve = cert.getSubject().getCurveKey();
+    if (curve.size() != out.leaf_curve_key.size()) return Status::Corruption(where + ": curve key is not 32 bytes");
+    std::copy(curve.begin(), curve.end(), out.leaf_curve_key.begin());
   }
+  out.leaf_role = issuer_role;
   out.leaf_node_id = issuer_id;
   out.leaf_signing_key = issuer_key;
   out.length = certs.size();

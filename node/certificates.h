@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "node/key_file.h"
 #include "node/node_config.h"
@@ -38,6 +39,10 @@ struct VerifiedChain {
   storage::PublicKey root_key{};
   uint64_t leaf_node_id = 0;
   storage::PublicKey leaf_signing_key{};
+  std::array<uint8_t, 32> leaf_curve_key{};
+  schema::Role leaf_role = schema::Role::COMMUNE;
+  std::string leaf_unit;
+  std::vector<uint64_t> lineage;  // node ids from the root down to the leaf
   size_t length = 0;
 };
 

@@ -41,3 +41,13 @@ struct CertificateBody {
 struct CertificateChain {
   certificates @0 :List(Certificate);
 }
+
+# Central's statement that a node's key is no longer trusted (a stolen laptop): changes it signed
+# after seq `afterSeq` are refused everywhere, and its key no longer opens a link. Replicates as
+# reference data, verified with the pinned root key.
+struct Revocation {
+  nodeId @0 :UInt64;
+  afterSeq @1 :UInt64;
+  issuedAt @2 :UInt64;     # ms since the Unix epoch
+  signature @3 :Data;      # Ed25519 by the root over "dancu/revocation/v1" || nodeId || afterSeq || issuedAt
+}

@@ -92,8 +92,27 @@ Result<std::unique_ptr<Node>> Node::Open(const std::string& data_dir, KeyAccess 
   store_options.create_if_missing = false;
   auto store = storage::Store::Open(StorePath(data_dir), store_options);
   if (!store.ok()) return store.status();
-  return std::unique_ptr<Node>(
-      new Node(data_dir, std::move(config.value()), std::move(store.value()), std::move(secrets)));
+  auto directory = Directory::Load(**store, config->root_key);
+  if (!directory.ok()) return directory.status();
+  std::unique_ptr<Node> node(new Node(data_dir, std::move(config.value()), std::move(store.value()),
+                                      std::move(secrets)));
+  node->directory_ = std::move(directory.value());
+  // The node's own chain, once installed, is the first entry of its directory.
+  if (node->config_.root_key && std::filesystem::exists(ChainPath(data_dir))) {
+    auto chain = ReadWholeFile(ChainPath(data_dir));
+    if (!chain.ok()) return chain.status();
+    if (!node->directory_->Find(node->config_.node_id)) {
+      auto added = node->directory_->AddChain(*chain, storage::HybridClock::SystemMillis());
+      if (!added.ok()) return added.status().WithContext(ChainPath(data_dir));
+    }
+  }
+  return node;
+}
+
+Result<std::string> Node::OwnChain() const {
+  auto entry = directory_->Find(config_.node_id);
+  if (!entry) return Status::FailedPrecondition("this node has no certificate installed (dancu cert install)");
+  return entry->chain_bytes;
 }
 
 Node::Node(std::string data_dir, NodeConfig config, std::unique_ptr<storage::Store> store,
@@ -108,14 +127,20 @@ Result<const storage::SigningKey*> Node::signing_key() const {
   return &secrets_->signing;
 }
 
+Result<std::array<uint8_t, 32>> Node::curve_secret() const {
+  if (!secrets_) return Status::FailedPrecondition("node was opened without its keys");
+  return secrets_->curve_secret;
+}
+
 Result<const DataKey*> Node::data_key() const {
   if (!secrets_) return Status::FailedPrecondition("node was opened without its keys");
   return &secrets_->data_key;
 }
 
 storage::KeyLookup Node::KeyLookup() const {
-  return [id = config_.node_id, key = config_.signing_key](uint64_t origin) -> std::optional<storage::PublicKey> {
-    if (origin == id) return key;
+  return [this](uint64_t origin) -> std::optional<storage::PublicKey> {
+    if (origin == config_.node_id) return config_.signing_key;
+    if (auto entry = directory_->Find(origin)) return entry->chain.leaf_signing_key;
     return std::nullopt;
   };
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "node/directory.h"
 #include "node/key_file.h"
 #include "node/node_config.h"
 #include "storage/log_verify.h"
@@ -45,11 +46,18 @@ class Node {
   const storage::Store& store() const { return *store_; }
   // The signing key; FailedPrecondition unless opened with KeyAccess::kSign.
   Result<const storage::SigningKey*> signing_key() const;
+  // The CurveZMQ secret key of the node's links; the same precondition.
+  Result<std::array<uint8_t, 32>> curve_secret() const;
   // The key of biometric data at rest (node/biometric_crypto.h); the same precondition.
   Result<const DataKey*> data_key() const;
 
-  // The signing keys this node knows by origin: its own (other origins arrive with replication).
+  // The signing keys this node knows by origin: its own and its directory's.
   storage::KeyLookup KeyLookup() const;
+  // Whom the node trusts (node/directory.h); empty until a certificate is installed.
+  Directory& directory() { return *directory_; }
+  const Directory& directory() const { return *directory_; }
+  // This node's installed certificate chain; FailedPrecondition before `dancu cert install`.
+  Result<std::string> OwnChain() const;
 
   // Appends drafts as this node's changes (see Store::Append), under this node's authority
   // (node/authority.h) and the enrollment rules (node/enrollment_rules.h).
@@ -67,6 +75,7 @@ class Node {
   NodeConfig config_;
   std::unique_ptr<storage::Store> store_;
   std::optional<NodeSecrets> secrets_;
+  std::unique_ptr<Directory> directory_;
 };
 
 }  // namespace dancu::node

@@ -27,11 +27,21 @@ void SendFlow::OnCredit(uint32_t segments) { credit_ += segments; }
 void SendFlow::OnAck(uint64_t origin, uint64_t seq) {
   // The receiver holds every entry up to seq (perhaps from another peer): segments it covers are
   // done with.
-  if (seq <= Acked(origin)) return;
-  acked_[origin] = seq;
+  if (seq > Acked(origin)) acked_[origin] = seq;
   in_flight_.erase(std::remove_if(in_flight_.begin(), in_flight_.end(),
                                   [&](const SegmentSpan& s) { return s.origin == origin && s.last_seq <= seq; }),
                    in_flight_.end());
+}
+
+bool SendFlow::OnShortAck(uint64_t origin, uint64_t seq) {
+  OnAck(origin, seq);
+  auto it = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const SegmentSpan& s) { return s.origin == origin; });
+  if (it == in_flight_.end()) return false;
+  // Everything of this origin sent after the one dealt with follows it, so it cannot apply either.
+  in_flight_.erase(std::remove_if(in_flight_.begin(), in_flight_.end(),
+                                  [&](const SegmentSpan& s) { return s.origin == origin; }),
+                   in_flight_.end());
+  return true;
 }
 
 uint64_t SendFlow::NextSeq(uint64_t origin) const {
@@ -74,9 +84,11 @@ ReceiveFlow::Decision ReceiveFlow::OnSegment(const SegmentSpan& span) {
   return {Verdict::kApply, held + 1 - span.first_seq};
 }
 
-ReceiveFlow::Reply ReceiveFlow::OnApplied(const SegmentSpan& span) {
+ReceiveFlow::Reply ReceiveFlow::OnApplied(const SegmentSpan& span) { return OnDealtWith(span, span.last_seq); }
+
+ReceiveFlow::Reply ReceiveFlow::OnDealtWith(const SegmentSpan& span, uint64_t held_now) {
   uint64_t& held = held_[span.origin];
-  held = std::max(held, span.last_seq);
+  held = std::max(held, held_now);
   ++outstanding_;
   return {span.origin, held, 1};
 }

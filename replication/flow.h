@@ -41,6 +41,11 @@ class SendFlow {
 
   void OnCredit(uint32_t segments);
   void OnAck(uint64_t origin, uint64_t seq);
+  // An ack that stops short of the segment in flight for `origin`: the receiver dealt with it but
+  // could not apply it (it waits for another origin's changes, or refused it). The segment and any
+  // later one of that origin leave the flight, to be sent again later. Returns whether one was in
+  // flight.
+  bool OnShortAck(uint64_t origin, uint64_t seq);
 
   bool CanSend() const { return credit_ > 0; }
   // The first seq of the next segment of `origin`.
@@ -91,6 +96,8 @@ class ReceiveFlow {
     uint32_t credit;
   };
   Reply OnApplied(const SegmentSpan& span);
+  // The same for a segment the receiver dealt with but did not (all) apply: it holds `held_now`.
+  Reply OnDealtWith(const SegmentSpan& span, uint64_t held_now);
 
   uint64_t Held(uint64_t origin) const;
 

@@ -61,6 +61,24 @@ std::string EncodeCredit(uint32_t segments) {
   return Encode([&](wire::Message::Builder m) { m.initCredit().setSegments(segments); });
 }
 
+std::string EncodeReference(const std::vector<std::string>& chains, const std::vector<std::string>& revocations) {
+  return Encode([&](wire::Message::Builder m) {
+    auto reference = m.initReference();
+    auto c = reference.initChains(static_cast<unsigned>(chains.size()));
+    for (unsigned i = 0; i < chains.size(); ++i) {
+      c.set(i, capnp::Data::Reader(reinterpret_cast<const kj::byte*>(chains[i].data()), chains[i].size()));
+    }
+    auto r = reference.initRevocations(static_cast<unsigned>(revocations.size()));
+    for (unsigned i = 0; i < revocations.size(); ++i) {
+      r.set(i, capnp::Data::Reader(reinterpret_cast<const kj::byte*>(revocations[i].data()), revocations[i].size()));
+    }
+  });
+}
+
+std::string EncodeDone() {
+  return Encode([](wire::Message::Builder m) { m.setDone(); });
+}
+
 std::string EncodeHeartbeat() {
   return Encode([](wire::Message::Builder m) { m.setHeartbeat(); });
 }
@@ -82,7 +100,7 @@ Result<ParsedMessage> DecodeMessage(std::string_view frame, size_t max_bytes) {
   if (!message.ok()) return message;
   try {
     auto which = message->get().which();
-    if (static_cast<unsigned>(which) > static_cast<unsigned>(wire::Message::ERROR)) {
+    if (static_cast<unsigned>(which) > static_cast<unsigned>(wire::Message::DONE)) {
       return Status::Corruption("message of unknown kind " + std::to_string(static_cast<unsigned>(which)));
     }
   } catch (const kj::Exception& e) {

@@ -37,6 +37,8 @@ std::string EncodeVersionVector(const storage::VersionVector& versions);
 std::string EncodeSegment(const SegmentData& segment);
 std::string EncodeAck(uint64_t origin, uint64_t seq);
 std::string EncodeCredit(uint32_t segments);
+std::string EncodeReference(const std::vector<std::string>& chains, const std::vector<std::string>& revocations);
+std::string EncodeDone();
 std::string EncodeHeartbeat();
 std::string EncodeError(wire::ErrorCode code, std::string_view text);
 

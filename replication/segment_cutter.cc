@@ -1,5 +1,7 @@
 #include "replication/segment_cutter.h"
 
+#include <algorithm>
+
 #include <map>
 
 namespace dancu::replication {
@@ -51,14 +53,21 @@ Status SegmentCutter::Cut(size_t count, const std::string& checkpoint) {
   return Status::Ok();
 }
 
+namespace {
+// Checkpoints read per segment asked for: a segment merges at most this many batches.
+constexpr size_t kCheckpointsPerCall = 1024;
+}  // namespace
+
 Result<std::vector<SegmentData>> CutSegments(const storage::Store& store, uint64_t origin, uint64_t after_seq,
                                              size_t max_segments, const CutOptions& options) {
   // Checkpoints first: an Append between the two scans adds entries whose checkpoint we do not
   // hold, and those are left for the next call.
+  // A bounded number of them: enough for max_segments segments of whole batches.
+  const size_t max_checkpoints = std::max<size_t>(max_segments, 1) * kCheckpointsPerCall;
   std::map<uint64_t, std::string> checkpoints;
-  DANCU_RETURN_IF_ERROR(store.ScanCheckpoints([&](uint64_t o, uint64_t seq, std::string_view bytes) {
-    if (o == origin && seq > after_seq) checkpoints.emplace(seq, bytes);
-    return o <= origin;
+  DANCU_RETURN_IF_ERROR(store.ScanCheckpointsFrom(origin, after_seq + 1, [&](uint64_t, uint64_t seq, std::string_view bytes) {
+    checkpoints.emplace(seq, bytes);
+    return checkpoints.size() < max_checkpoints;
   }));
   if (checkpoints.empty() || max_segments == 0) return std::vector<SegmentData>();
   uint64_t last = checkpoints.rbegin()->first;
@@ -66,9 +75,8 @@ Result<std::vector<SegmentData>> CutSegments(const storage::Store& store, uint64
   SegmentCutter cutter(origin, after_seq, options);
   Status added;
   uint64_t seen = after_seq;
-  DANCU_RETURN_IF_ERROR(store.ScanLog([&](uint64_t o, uint64_t seq, std::string_view bytes) {
-    if (o < origin || (o == origin && seq <= after_seq)) return true;
-    if (o > origin || seq > last) return false;
+  DANCU_RETURN_IF_ERROR(store.ScanLogFrom(origin, after_seq + 1, [&](uint64_t, uint64_t seq, std::string_view bytes) {
+    if (seq > last) return false;
     seen = seq;
     auto cp = checkpoints.find(seq);
     added = cutter.Add(seq, bytes, cp == checkpoints.end() ? std::string_view() : cp->second);

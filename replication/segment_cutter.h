@@ -60,7 +60,7 @@ class SegmentCutter {
 };
 
 // Up to `max_segments` segments of `origin`'s log in `store`, from seq after_seq + 1 on.
-// Note: the Store offers whole-log scans only, so this reads the log from its start.
+// Reads the origin's log from after_seq + 1 on; a segment merges at most 1,024 batches.
 Result<std::vector<SegmentData>> CutSegments(const storage::Store& store, uint64_t origin, uint64_t after_seq,
                                              size_t max_segments, const CutOptions& options = {});
 

@@ -29,7 +29,16 @@ struct Message {
     heartbeat @5 :Void;        # the session's keepalive: ZMTP heartbeats keep a connection alive,
                                # but a ROUTER learns that a child is still there only from its messages
     error @6 :Error;
+    reference @7 :Reference;
+    done @8 :Void;             # the sender has sent, and had acknowledged, everything in scope
   }
+}
+
+# Reference data: the certificate chains of the origins whose segments follow (and of the sender),
+# and every revocation the sender knows. The receiver verifies each against its pinned root.
+struct Reference {
+  chains @0 :List(Data);       # canonical CertificateChain each
+  revocations @1 :List(Data);  # canonical Revocation each (node/identity.capnp)
 }
 
 # The first message each side sends on a new connection.

@@ -52,8 +52,20 @@ struct Checkpoint {
 }
 
 # Who last wrote a field, so that any order of the same changes folds to the same record.
+# A death recorded (or corrected) by the recordDeath operation is sticky: it outranks any plain
+# update of the same field, whatever its clock, so an older "alive" never overrides a death.
 struct FieldStamp {
   field @0 :UInt16;
+  hlc @1 :UInt64;
+  origin @2 :UInt64;
+  seq @3 :UInt64;
+  sticky @4 :Bool;
+}
+
+# One value the record's home unit has had, and the change that set it. Authority over a change is
+# judged against the home its author saw: the latest of these within the change's causal context.
+struct HomeStamp {
+  unit @0 :Text;
   hlc @1 :UInt64;
   origin @2 :UInt64;
   seq @3 :UInt64;
@@ -64,4 +76,5 @@ struct RecordState {
   resident @0 :Resident;
   stamps @1 :List(FieldStamp);   # one per field ever set, ascending by field
   versions @2 :List(Version);    # highest seq per origin that touched the record, ascending origin
+  homes @3 :List(HomeStamp);     # every home unit set, ascending (hlc, origin, seq)
 }

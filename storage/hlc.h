@@ -19,6 +19,11 @@ class HybridClock {
 
   // A timestamp greater than every one issued or observed before.
   uint64_t Now();
+  // Takes in a timestamp received from another node, so that changes made here afterwards order
+  // after it. A timestamp more than `max_ahead_ms` ahead of this node's wall clock (a laptop with
+  // a wrong date) is clamped to that bound: one bad clock drags no other node's clock with it.
+  // Returns the value taken in.
+  uint64_t Observe(uint64_t remote, uint64_t max_ahead_ms);
   uint64_t last() const { return last_; }
   uint64_t wall_now() const { return wall_(); }  // the wall clock, ms since the Unix epoch
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "storage/canonical.h"
+#include "storage/resident_fields.h"
 
 namespace dancu::storage {
 
@@ -18,8 +19,11 @@ struct Stamp {
   uint64_t hlc = 0;
   uint64_t origin = 0;
   uint64_t seq = 0;
-  auto Key() const { return std::tie(hlc, origin, seq); }
+  bool sticky = false;
+  auto Key() const { return std::tie(sticky, hlc, origin, seq); }
 };
+
+bool IsStickyField(uint16_t field) { return field == fields::kStatus || field == fields::kDeathDate; }
 
 // Whether a field holds anything: a non-null pointer (even to empty text), or a non-default value.
 bool IsSet(capnp::DynamicStruct::Reader values, capnp::StructSchema::Field field) {
@@ -30,6 +34,14 @@ bool IsSet(capnp::DynamicStruct::Reader values, capnp::StructSchema::Field field
 }
 
 }  // namespace
+
+bool ChangeSaw(schema::Change::Reader change, uint64_t origin, uint64_t seq) {
+  if (origin == change.getOrigin() && seq <= change.getSeq()) return true;
+  for (auto v : change.getBasedOn()) {
+    if (v.getOrigin() == origin) return v.getSeq() >= seq;
+  }
+  return false;
+}
 
 Status CheckChangeShape(schema::Change::Reader change) {
   if (change.getOrigin() == 0 || change.getSeq() == 0) {
@@ -62,12 +74,16 @@ Status CheckChangeShape(schema::Change::Reader change) {
 std::string FoldChange(const schema::RecordState::Reader* current, schema::Change::Reader change) {
   std::map<uint16_t, Stamp> stamps;
   std::map<uint64_t, uint64_t> versions;
+  std::map<std::tuple<uint64_t, uint64_t, uint64_t>, std::string> homes;
   capnp::MallocMessageBuilder message(kRecordMessageWords);
   auto state = message.initRoot<schema::RecordState>();
   if (current != nullptr) {
     state.setResident(current->getResident());
-    for (auto s : current->getStamps()) stamps[s.getField()] = {s.getHlc(), s.getOrigin(), s.getSeq()};
+    for (auto s : current->getStamps()) {
+      stamps[s.getField()] = {s.getHlc(), s.getOrigin(), s.getSeq(), s.getSticky()};
+    }
     for (auto v : current->getVersions()) versions[v.getOrigin()] = v.getSeq();
+    for (auto h : current->getHomes()) homes[{h.getHlc(), h.getOrigin(), h.getSeq()}] = h.getUnit().cStr();
   }
   if (current == nullptr) {
     // A new record is the change's values: CheckChangeShape guarantees they hold nothing else.
@@ -76,11 +92,16 @@ std::string FoldChange(const schema::RecordState::Reader* current, schema::Chang
   auto resident = state.getResident();
   resident.setId(change.getRecordId());
 
-  const Stamp incoming{change.getHlc(), change.getOrigin(), change.getSeq()};
+  const bool death_operation = change.getOperation() == schema::Operation::RECORD_DEATH;
   auto fields = capnp::Schema::from<schema::Resident>().getFields();
   capnp::DynamicStruct::Builder target = capnp::toDynamic(resident);
   capnp::DynamicStruct::Reader source = capnp::toDynamic(change.getValues());
   for (uint16_t ordinal : change.getFields()) {
+    if (ordinal == fields::kHomeUnit) {
+      homes[{change.getHlc(), change.getOrigin(), change.getSeq()}] = change.getValues().getHomeUnit().cStr();
+    }
+    const Stamp incoming{change.getHlc(), change.getOrigin(), change.getSeq(),
+                         death_operation && IsStickyField(ordinal)};
     auto it = stamps.find(ordinal);
     if (it != stamps.end() && it->second.Key() >= incoming.Key()) continue;
     stamps[ordinal] = incoming;
@@ -103,6 +124,7 @@ std::string FoldChange(const schema::RecordState::Reader* current, schema::Chang
     s.setHlc(stamp.hlc);
     s.setOrigin(stamp.origin);
     s.setSeq(stamp.seq);
+    s.setSticky(stamp.sticky);
   }
   auto version_list = state.initVersions(static_cast<unsigned>(versions.size()));
   i = 0;
@@ -110,7 +132,38 @@ std::string FoldChange(const schema::RecordState::Reader* current, schema::Chang
     version_list[i].setOrigin(origin);
     version_list[i++].setSeq(seq);
   }
+  auto home_list = state.initHomes(static_cast<unsigned>(homes.size()));
+  i = 0;
+  for (const auto& [key, unit] : homes) {
+    auto h = home_list[i++];
+    h.setUnit(unit);
+    h.setHlc(std::get<0>(key));
+    h.setOrigin(std::get<1>(key));
+    h.setSeq(std::get<2>(key));
+  }
   return Canonicalize(state.asReader());
+}
+
+std::string HomeSeenBy(schema::RecordState::Reader state, schema::Change::Reader change) {
+  std::string seen;
+  for (auto h : state.getHomes()) {  // ascending: the last one seen is the latest
+    if (ChangeSaw(change, h.getOrigin(), h.getSeq())) seen = h.getUnit().cStr();
+  }
+  return seen;
+}
+
+std::vector<ConcurrentEdit> ConcurrentEdits(schema::RecordState::Reader state, schema::Change::Reader change) {
+  std::vector<ConcurrentEdit> edits;
+  auto stamps = state.getStamps();
+  unsigned s = 0;
+  for (uint16_t ordinal : change.getFields()) {
+    while (s < stamps.size() && stamps[s].getField() < ordinal) ++s;
+    if (s == stamps.size() || stamps[s].getField() != ordinal) continue;
+    auto stamp = stamps[s];
+    if (ChangeSaw(change, stamp.getOrigin(), stamp.getSeq())) continue;
+    edits.push_back({ordinal, {stamp.getOrigin(), stamp.getSeq(), stamp.getHlc()}});
+  }
+  return edits;
 }
 
 }  // namespace dancu::storage

@@ -36,8 +36,7 @@ std::vector<IndexEntry> IndexEntriesFor(schema::Resident::Reader resident) {
   if (resident.getMergedInto().size() > 0) return entries;
   std::string_view id(resident.getId().cStr(), resident.getId().size());
   if (resident.getCitizenNo().size() > 0) {
-    entries.push_back({IndexPrefix(IndexKind::kCitizenNo, resident.getCitizenNo().cStr(), false),
-                       std::string(id)});
+    entries.push_back({Key(IndexKind::kCitizenNo, resident.getCitizenNo().cStr(), id), std::string(id)});
   }
   std::string folded = FoldForSearch(resident.getFullName().cStr());
   if (!folded.empty()) {

@@ -1,8 +1,10 @@
 // Secondary index entries derived from a resident record.
 //
 // All indexes live in one column family, each kind under its own one-byte prefix. A key ends with
-// the record id so that one name, household or unit maps to many records; the citizen-number index
-// is unique and maps the number to the record id in its value. A tombstone (a duplicate merged into
+// the record id so that one name, household or unit maps to many records. A citizen number belongs
+// to one record; the store refuses a local change that would give it to a second, but replicas may
+// bring two records claiming one number (a duplicate case for operators), so its keys end with the
+// record id too, and the value repeats the id. A tombstone (a duplicate merged into
 // another record) has no index entries: searches find the survivor.
 //
 // Pure functions, thread-safe.
@@ -18,7 +20,7 @@
 namespace dancu::storage {
 
 enum class IndexKind : char {
-  kCitizenNo = 'c',   // citizen_no -> record id (value)
+  kCitizenNo = 'c',   // citizen_no \0 record id -> record id
   kName = 'n',        // folded full name \0 birth year \0 record id
   kNameSuffix = 'g',  // folded trailing name tokens ("van an", "an") \0 birth year \0 record id
   kHousehold = 'h',   // household id \0 record id

@@ -15,25 +15,16 @@
 #include "storage/partial_date.h"
 #include "storage/record_fold.h"
 #include "storage/record_index.h"
+#include "storage/record_stage.h"
 #include "storage/store_layout.h"
 
 namespace dancu::storage {
 
 namespace {
 
-Status FromRocks(const rocksdb::Status& s, std::string_view what) {
-  if (s.ok()) return Status::Ok();
-  std::string message = std::string(what) + ": " + s.ToString();
-  if (s.IsCorruption()) return Status::Corruption(message);
-  return Status::IOError(message);
-}
-
 std::string RecordIdFor(uint64_t origin, uint64_t seq) {
   return ToHex(layout::EncodeU64(origin)) + "-" + std::to_string(seq);
 }
-
-std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
-rocksdb::Slice Slice(std::string_view s) { return {s.data(), s.size()}; }
 
 Result<std::optional<std::string>> GetFrom(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                                            std::string_view key, const char* what) {
@@ -49,16 +40,6 @@ Result<std::optional<std::string>> GetFrom(rocksdb::DB* db, rocksdb::ColumnFamil
 Draft::Draft() : values(std::make_unique<capnp::MallocMessageBuilder>(kRecordMessageWords)) {
   values->initRoot<schema::Resident>();
 }
-
-struct Store::Handles {
-  std::vector<rocksdb::ColumnFamilyHandle*> all;
-  rocksdb::ColumnFamilyHandle* meta = nullptr;
-  rocksdb::ColumnFamilyHandle* log = nullptr;
-  rocksdb::ColumnFamilyHandle* checkpoints = nullptr;
-  rocksdb::ColumnFamilyHandle* records = nullptr;
-  rocksdb::ColumnFamilyHandle* index = nullptr;
-  rocksdb::ColumnFamilyHandle* blobs = nullptr;
-};
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
   if (!options.create_if_missing && !std::filesystem::exists(path)) {
@@ -96,6 +77,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
       {layout::kRecordFamily, cf_options},
       {layout::kIndexFamily, cf_options},
       {layout::kBlobFamily, cf_options},
+      {layout::kQuarantineFamily, cf_options},
+      {layout::kConflictFamily, cf_options},
   };
   auto handles = std::make_unique<Handles>();
   rocksdb::DB* raw = nullptr;
@@ -108,6 +91,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   handles->records = handles->all[3];
   handles->index = handles->all[4];
   handles->blobs = handles->all[5];
+  handles->quarantine = handles->all[6];
+  handles->conflicts = handles->all[7];
 
   std::unique_ptr<Store> store(new Store(std::move(db), std::move(handles), options));
   auto digest = store->GetMeta(layout::kStateDigestKey);
@@ -171,19 +156,11 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
   HybridClock clock = clock_;
   const PartialDateValue today = TodayInVietnam(
       std::chrono::system_clock::time_point(std::chrono::milliseconds(clock.wall_now())));
-  StateDigest digest = digest_;
   uint64_t seq = head_seq_;
   Hash256 prev = head_hash_;
-  std::map<std::string, std::string, std::less<>> overlay;        // record id -> new state
-  std::map<std::string, std::string, std::less<>> citizen_claims;  // citizen no -> record id
   rocksdb::WriteBatch batch;
+  RecordStage stage(*this, db_.get(), *cf_, batch, digest_);
   AppendOutcome outcome;
-
-  // The state of a record as this batch has left it so far.
-  auto current_state = [&](std::string_view id) -> Result<std::optional<std::string>> {
-    if (auto it = overlay.find(id); it != overlay.end()) return std::optional<std::string>(it->second);
-    return GetRecord(id);
-  };
 
   for (size_t i = 0; i < drafts.size(); ++i) {
     Draft& draft = drafts[i];
@@ -193,7 +170,7 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
     const bool create = draft.operation == schema::Operation::CREATE;
     const bool fresh_id = create && draft.record_id.empty();  // origin-seq: new by construction
     std::string record_id = fresh_id ? RecordIdFor(origin, seq + 1) : draft.record_id;
-    auto current_bytes = fresh_id ? Result<std::optional<std::string>>(std::nullopt) : current_state(record_id);
+    auto current_bytes = fresh_id ? Result<std::optional<std::string>>(std::nullopt) : stage.Current(record_id);
     if (!current_bytes.ok()) return current_bytes.status();
     if (create && current_bytes->has_value()) {
       reject("id", "a record " + record_id + " exists already");
@@ -239,19 +216,10 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
       if (current) before = current->get().getResident();
       for (auto& e : check(current ? &before : nullptr, resident)) errors.push_back(std::move(e));
     }
-    std::string citizen_no = resident.getCitizenNo().cStr();
-    if (!citizen_no.empty()) {
-      std::optional<std::string> owner;
-      if (auto it = citizen_claims.find(citizen_no); it != citizen_claims.end()) {
-        owner = it->second;
-      } else {
-        auto found = FindCitizenNo(citizen_no);
-        if (!found.ok()) return found.status();
-        owner = *found;
-      }
-      if (owner && *owner != record_id) {
-        errors.push_back({"citizen_no", "already registered to record " + *owner});
-      }
+    if (resident.getCitizenNo().size() > 0 && resident.getMergedInto().size() == 0) {
+      auto owner = stage.OtherClaimant(resident.getCitizenNo().cStr(), record_id);
+      if (!owner.ok()) return owner.status();
+      if (owner->has_value()) errors.push_back({"citizen_no", "already registered to record " + **owner});
     }
     if (!errors.empty()) {
       outcome.rejected.push_back({i, std::move(errors)});
@@ -262,16 +230,9 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
     std::string entry = EncodeEntry(prev, change.asReader());
     prev = Blake2b256(entry);
     batch.Put(cf_->log, layout::LogKey(origin, seq), entry);
-    if (current) {
-      for (const auto& e : IndexEntriesFor(current->get().getResident())) batch.Delete(cf_->index, e.key);
-      digest.Remove(record_id, **current_bytes);
-    }
-    for (const auto& e : IndexEntriesFor(resident)) batch.Put(cf_->index, e.key, e.value);
-    batch.Put(cf_->records, record_id, next_bytes);
+    if (current) DANCU_RETURN_IF_ERROR(stage.SettleConflicts(record_id, change.asReader()));
     for (const auto& [blob_key, blob] : draft.attachments) batch.Put(cf_->blobs, blob_key, blob);
-    digest.Add(record_id, next_bytes);
-    if (!citizen_no.empty()) citizen_claims[citizen_no] = record_id;
-    overlay[record_id] = std::move(next_bytes);
+    stage.Put(record_id, *current_bytes, std::move(next_bytes));
     outcome.accepted.push_back({i, record_id, seq});
   }
   if (outcome.accepted.empty()) return outcome;
@@ -280,7 +241,7 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
   batch.Put(cf_->meta, std::string(layout::kVersionPrefix) + layout::EncodeU64(origin),
             layout::EncodeU64(seq));
   batch.Put(cf_->meta, layout::kClockKey, layout::EncodeU64(clock.last()));
-  batch.Put(cf_->meta, layout::kStateDigestKey, digest.Serialize());
+  batch.Put(cf_->meta, layout::kStateDigestKey, stage.digest().Serialize());
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
   DANCU_RETURN_IF_ERROR(FromRocks(db_->Write(write_options, &batch), "writing changes"));
@@ -288,7 +249,7 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
   head_seq_ = seq;
   head_hash_ = prev;
   clock_ = clock;
-  digest_ = digest;
+  digest_ = stage.digest();
   versions_[origin] = seq;
   return outcome;
 }
@@ -298,8 +259,13 @@ Result<std::optional<std::string>> Store::GetRecord(std::string_view record_id) 
 }
 
 Result<std::optional<std::string>> Store::FindCitizenNo(std::string_view citizen_no) const {
-  return GetFrom(db_.get(), cf_->index, IndexPrefix(IndexKind::kCitizenNo, citizen_no, false),
-                 "reading the citizen number index");
+  std::optional<std::string> found;
+  Status scanned = ScanIndex(IndexPrefix(IndexKind::kCitizenNo, citizen_no), [&](std::string_view, std::string_view id) {
+    found = std::string(id);
+    return false;
+  });
+  if (!scanned.ok()) return scanned;
+  return found;
 }
 
 namespace {
@@ -314,17 +280,22 @@ Status ScanFamily(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string_
   return FromRocks(it->status(), "scanning");
 }
 
-Status ScanLogFamily(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const Store::LogVisitor& visit) {
+// Visits (origin, seq) keys from `start` on; `prefix` bounds the scan ("" for the whole family).
+Status ScanLogFamily(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const Store::LogVisitor& visit,
+                     std::string_view prefix = "", std::string_view start = "") {
   Status bad_key;
-  Status scanned = ScanFamily(db, cf, "", [&](std::string_view key, std::string_view value) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+  for (it->Seek(Slice(start.empty() ? prefix : start)); it->Valid(); it->Next()) {
+    std::string_view key = View(it->key());
+    if (key.substr(0, prefix.size()) != prefix) break;
     uint64_t origin = 0, seq = 0;
     if (!layout::ParseLogKey(key, &origin, &seq)) {
       bad_key = Status::Corruption("malformed log key of " + std::to_string(key.size()) + " bytes");
-      return false;
+      break;
     }
-    return visit(origin, seq, value);
-  });
-  DANCU_RETURN_IF_ERROR(scanned);
+    if (!visit(origin, seq, View(it->value()))) break;
+  }
+  DANCU_RETURN_IF_ERROR(FromRocks(it->status(), "scanning the log"));
   return bad_key;
 }
 }  // namespace
@@ -342,6 +313,24 @@ Status Store::ScanLog(const LogVisitor& visit) const { return ScanLogFamily(db_.
 
 Status Store::ScanCheckpoints(const LogVisitor& visit) const {
   return ScanLogFamily(db_.get(), cf_->checkpoints, visit);
+}
+
+Status Store::ScanLogFrom(uint64_t origin, uint64_t from, const LogVisitor& visit) const {
+  return ScanLogFamily(db_.get(), cf_->log, visit, layout::EncodeU64(origin), layout::LogKey(origin, from));
+}
+
+Status Store::ScanCheckpointsFrom(uint64_t origin, uint64_t from, const LogVisitor& visit) const {
+  return ScanLogFamily(db_.get(), cf_->checkpoints, visit, layout::EncodeU64(origin),
+                       layout::LogKey(origin, from));
+}
+
+Status Store::ScanConflicts(std::string_view prefix,
+                            const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  return ScanFamily(db_.get(), cf_->conflicts, prefix, visit);
+}
+
+Status Store::ScanQuarantine(const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  return ScanFamily(db_.get(), cf_->quarantine, "", visit);
 }
 
 Result<std::optional<std::string>> Store::GetBlob(std::string_view key) const {

@@ -6,9 +6,12 @@
 //   records      record id                     -> RecordState, canonical bytes
 //   index        see storage/record_index.h
 //   blobs        key chosen by the node layer -> bytes (encrypted biometric templates, photos)
+//   quarantine   origin(8) first(8) last(8)      -> QuarantinedRun (storage/ingest.capnp)
+//   conflicts    record id \0 conflict id        -> Conflict (storage/conflict_key.h)
 //   default      metadata: version vector, clock, state digest, officer accounts
 //
-// Writes: Append() is the only way a change enters the store. For each draft it folds the change
+// Writes: Append() is the only way a local change enters the store, Ingest() the only way a
+// replicated one does. For each draft it folds the change
 // into the record, validates the result, and for the accepted drafts writes the log entries, one
 // signed checkpoint, the records, their index entries, the version vector, the clock and the state
 // digest in ONE WriteBatch with sync=true. A change is acknowledged (Append returns) only once that
@@ -84,6 +87,43 @@ struct AppendOutcome {
 
 using VersionVector = std::map<uint64_t, uint64_t>;  // origin -> highest contiguous seq held
 
+// A run of one origin's log as received from a peer or a bundle: untrusted until Ingest verifies it.
+struct IncomingRun {
+  uint64_t origin = 0;
+  uint64_t first_seq = 0;
+  std::vector<std::string> entries;  // canonical LogEntry bytes of seqs first_seq, first_seq + 1, ...
+  std::string checkpoint;            // the origin's canonical Checkpoint over the last entry
+  std::string source;                // where it came from, for the quarantine ("peer ...", "bundle ...")
+};
+
+// What the receiver knows of an origin from its certificate directory.
+struct OriginTrust {
+  PublicKey key{};
+  uint64_t revoked_after = UINT64_MAX;  // the origin's changes after this seq are refused
+  // Whether the origin has authority over records homed in `unit`.
+  std::function<bool(std::string_view unit)> covers;
+};
+// The trust of an origin, or nullopt while the receiver holds no valid certificate for it.
+using TrustLookup = std::function<std::optional<OriginTrust>(uint64_t origin)>;
+
+struct IngestOutcome {
+  enum class Verdict {
+    kApplied,    // the entries not held yet are applied and durable
+    kDuplicate,  // every entry was held already: nothing changed
+    kGap,        // the run does not continue what is held (entries are missing before it)
+    kNotReady,   // a change depends on one not held yet, or the origin is not known yet: retry later
+    kRefused,    // verification or authority failed: quarantined, nothing else changed
+  };
+  Verdict verdict = Verdict::kDuplicate;
+  uint64_t held = 0;       // the origin's highest contiguous seq held after the call
+  std::string reason;      // why, unless kApplied or kDuplicate
+  uint64_t applied = 0;    // entries newly applied
+  uint64_t conflicts = 0;  // conflicts recorded
+};
+
+// How far ahead of this node's wall clock a received timestamp is believed (storage/hlc.h).
+inline constexpr uint64_t kMaxClockAheadMs = 24ull * 3600 * 1000;
+
 // A rule of the caller's that every change must also pass (the node's authority over records):
 // given the record before the change (null for a new record) and after it, the errors, if any.
 using RecordCheck = std::function<std::vector<FieldError>(const schema::Resident::Reader* before,
@@ -101,6 +141,24 @@ class Store {
   Result<AppendOutcome> Append(std::vector<Draft>& drafts, const SigningKey& key,
                                const RecordCheck& check = nullptr);
 
+  // Verifies and applies a run of another origin's log, all or nothing, in one sync WriteBatch:
+  //  - entries held already are skipped (a run received twice is applied once);
+  //  - the new entries must decode canonically, name the origin and their seq, continue the hash
+  //    chain from the head held, and the checkpoint must cover the last of them and verify with the
+  //    origin's key; none may lie after the origin's revocation point;
+  //  - every change must pass its shape check and its origin's authority over the record as the
+  //    change's author saw it (storage/record_fold.h HomeSeenBy);
+  //  - a change whose causal context names a version not held makes the run kNotReady.
+  // A run failing a check is kept in the quarantine family with the reason and refused (kRefused);
+  // it changes nothing else. Applied changes fold into records exactly as local ones; concurrent
+  // edits and citizen numbers claimed twice are recorded in the conflicts family. The clock takes
+  // in the changes' timestamps, clamped to kMaxClockAheadMs ahead. Errors only for failures of
+  // this store (IOError, Corruption); a bad run is an outcome, not an error.
+  Result<IngestOutcome> Ingest(const IncomingRun& run, const TrustLookup& trust);
+  // Keeps `run` in the quarantine with `reason`, for runs refused before Ingest could read them
+  // (a segment that does not decode). Durable on return.
+  Status Quarantine(const IncomingRun& run, const std::string& reason);
+
   // The record's RecordState bytes, or nullopt if there is no such record.
   Result<std::optional<std::string>> GetRecord(std::string_view record_id) const;
   // The record id holding a citizen number, or nullopt.
@@ -116,6 +174,15 @@ class Store {
   using LogVisitor = std::function<bool(uint64_t origin, uint64_t seq, std::string_view bytes)>;
   Status ScanLog(const LogVisitor& visit) const;
   Status ScanCheckpoints(const LogVisitor& visit) const;
+  // The same for one origin, from seq `from` on.
+  Status ScanLogFrom(uint64_t origin, uint64_t from, const LogVisitor& visit) const;
+  Status ScanCheckpointsFrom(uint64_t origin, uint64_t from, const LogVisitor& visit) const;
+
+  // Conflicts (Conflict bytes) whose keys start with `prefix` (storage/conflict_key.h); "" for all.
+  Status ScanConflicts(std::string_view prefix,
+                       const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+  // Quarantined runs (QuarantinedRun bytes), in (origin, first seq) order.
+  Status ScanQuarantine(const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 
   // A blob written with a draft's attachments, or nullopt.
   Result<std::optional<std::string>> GetBlob(std::string_view key) const;
@@ -137,8 +204,11 @@ class Store {
 
  private:
   struct Handles;
+  friend class RecordStage;
   Store(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles, const StoreOptions& options);
   Status LoadHead(uint64_t origin);  // requires mu_
+  // The hash of `origin`'s entry `seq` as stored (the genesis hash for seq 0).
+  Result<Hash256> EntryHash(uint64_t origin, uint64_t seq) const;
 
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<Handles> cf_;

@@ -13,6 +13,8 @@ inline constexpr const char* kCheckpointFamily = "checkpoints";
 inline constexpr const char* kRecordFamily = "records";
 inline constexpr const char* kIndexFamily = "index";
 inline constexpr const char* kBlobFamily = "blobs";
+inline constexpr const char* kQuarantineFamily = "quarantine";
+inline constexpr const char* kConflictFamily = "conflicts";
 
 inline constexpr std::string_view kStateDigestKey = "state/digest";
 inline constexpr std::string_view kClockKey = "state/hlc";

@@ -72,6 +72,7 @@ void AddDataCommands(CLI::App& app, Runner& runner);      // gen, import
 void AddResidentCommands(CLI::App& app, Runner& runner);  // resident ...
 void AddAuditCommands(CLI::App& app, Runner& runner);     // log verify, state-hash, report
 void AddEnrollCommands(CLI::App& app, Runner& runner);    // enroll finger|photo, verify
+void AddReplicationCommands(CLI::App& app, Runner& runner);  // sync, quarantine, conflicts, cert revoke
 void AddServeCommands(CLI::App& app, Runner& runner);     // serve
 
 }  // namespace dancu::tools

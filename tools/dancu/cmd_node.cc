@@ -130,6 +130,11 @@ void AddCertCommands(CLI::App& app, Runner& runner) {
     if (!issued.ok()) return runner.Fail(issued.status(), issue->node.json);
     Status written = node::WriteFileAtomically(issue->out, *issued);
     if (!written.ok()) return runner.Fail(written, issue->node.json);
+    // The parent knows its child from now on: its link key is admitted, its changes trusted.
+    auto parent = node::Node::Open(issue->node.data_dir, node::KeyAccess::kNone, std::nullopt);
+    if (!parent.ok()) return runner.Fail(parent.status(), issue->node.json);
+    auto known = (*parent)->directory().AddChain(*issued, storage::HybridClock::SystemMillis());
+    if (!known.ok()) return runner.Fail(known.status(), issue->node.json);
     if (issue->node.json) PrintJson({{"certificate", issue->out}});
     else std::cout << "wrote certificate chain " << issue->out << "\n";
   });

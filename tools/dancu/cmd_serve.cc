@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "node/console/web_console.h"
+#include "node/replicator.h"
 #include "tools/dancu/serve.h"
 
 namespace dancu::tools {
@@ -46,16 +47,39 @@ Result<std::pair<std::string, int>> ParseHostPort(const std::string& text) {
 
 Status RunServe(const ServeOptions& options, const std::atomic<bool>& stop,
                 const std::function<void(const std::string& line)>& announce) {
-  if (options.http.empty()) return Status::InvalidArgument("nothing to serve: give --http HOST:PORT");
+  if (options.http.empty() && options.listen.empty() && options.parent.empty()) {
+    return Status::InvalidArgument("nothing to serve: give --http HOST:PORT, --listen or --parent tcp://ADDR:PORT");
+  }
   if (!(options.session_idle_minutes > 0) || options.session_idle_minutes > 7 * 24 * 60) {
     return Status::InvalidArgument("--session-idle-minutes must be more than 0 and at most a week");
   }
-  auto address = ParseHostPort(options.http);
-  if (!address.ok()) return address.status();
   auto passphrase = ReadSecret(options.node.passphrase_file, "DANCU_PASSPHRASE");
   if (!passphrase.ok()) return passphrase.status();
   auto node = node::Node::Open(options.node.data_dir, node::KeyAccess::kSign, *passphrase);
   if (!node.ok()) return node.status();
+
+  // Replication links, on their own thread (node/replicator.h).
+  std::unique_ptr<node::Replicator> replicator;
+  if (!options.listen.empty() || !options.parent.empty()) {
+    node::ReplicatorOptions links;
+    links.listen = options.listen;
+    links.parent = options.parent;
+    links.interval = std::chrono::milliseconds(static_cast<int64_t>(options.sync_interval_s * 1000));
+    links.log = [](std::string_view line) { std::cerr << "dancu serve: " << line << std::endl; };
+    auto started = node::Replicator::Start(**node, std::move(links));
+    if (!started.ok()) return started.status();
+    replicator = std::move(started.value());
+    if (!options.listen.empty()) announce("replication listening on " + replicator->endpoint());
+    if (!options.parent.empty()) announce("replicating with parent " + options.parent);
+  }
+  if (options.http.empty()) {
+    while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    replicator.reset();
+    announce("stopped");
+    return Status::Ok();
+  }
+  auto address = ParseHostPort(options.http);
+  if (!address.ok()) return address.status();
 
   console::ConsoleOptions console_options;
   console_options.host = address->first;
@@ -72,6 +96,7 @@ Status RunServe(const ServeOptions& options, const std::atomic<bool>& stop,
 
   console.Stop();
   http.join();
+  replicator.reset();
   announce("stopped");
   return Status::Ok();
 }
@@ -85,8 +110,10 @@ void AddServeCommands(CLI::App& app, Runner& runner) {
                   "file holding the node key's passphrase (else $DANCU_PASSPHRASE)");
   cmd->add_option("--http", opts->http,
                   "serve the web console on HOST:PORT (127.0.0.1 keeps it on this machine; port 0: "
-                  "any free port)")
-      ->required();
+                  "any free port)");
+  cmd->add_option("--listen", opts->listen, "replication: accept children's links on tcp://ADDR:PORT");
+  cmd->add_option("--parent", opts->parent, "replication: keep syncing with the parent at tcp://ADDR:PORT");
+  cmd->add_option("--sync-interval", opts->sync_interval_s, "seconds between sessions with the parent (default 2)");
   cmd->add_option("--session-idle-minutes", opts->session_idle_minutes,
                   "log an officer out after this many idle minutes (default 30; fractions allowed)");
   cmd->add_option("--device", opts->reader_device,

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   dancu::tools::AddDataCommands(app, runner);
   dancu::tools::AddResidentCommands(app, runner);
   dancu::tools::AddAuditCommands(app, runner);
+  dancu::tools::AddReplicationCommands(app, runner);  // after the node commands: adds cert revoke
   dancu::tools::AddEnrollCommands(app, runner);
   dancu::tools::AddServeCommands(app, runner);
   try {

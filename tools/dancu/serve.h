@@ -26,6 +26,9 @@ struct ServeOptions {
   std::string http;                 // "127.0.0.1:8080" ("HOST:0": any free port); empty: none
   double session_idle_minutes = 30;  // the console's session idle timeout
   std::string reader_device;        // fingerprint reader; empty: the first one
+  std::string listen;               // replication: tcp://ADDR:PORT to bind for children; empty: none
+  std::string parent;               // replication: tcp://ADDR:PORT of the parent; empty: none
+  double sync_interval_s = 2;       // between sessions with the parent
 };
 
 // Parses "HOST:PORT" ("[::1]:8080" for IPv6). InvalidArgument when malformed.

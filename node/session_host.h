@@ -1,0 +1,47 @@
+// NodeSessionHost: what a replication session (replication/session.h) needs, from a Node.
+//
+// Identity from the node's certificate chain, trust from its directory (node/directory.h), and
+// the scope of a peer (DESIGN.md "Scope"): a node sends a peer the logs of
+//   - the origins at or below the peer (a parent receives everything authored below it),
+//   - the origins above the peer (corrections from above, and the reference data they carry),
+//   - unless the peer is above this node: the origins that changed a record homed in the peer's
+//     part of the tree (residents moving in, arriving through the common ancestor).
+// Logs travel whole (every entry of an origin, so that its hash chain verifies), and the version
+// vectors limit them to what the peer lacks.
+//
+// Not thread-safe: one per session owner thread; the Node must outlive it.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "node/node.h"
+#include "replication/session.h"
+
+namespace dancu::node {
+
+class NodeSessionHost : public replication::SessionHost {
+ public:
+  using Clock = std::function<uint64_t()>;  // ms since the Unix epoch
+  NodeSessionHost(Node& node, std::function<void(std::string_view)> log, Clock clock);
+
+  storage::Store& store() override { return node_.store(); }
+  replication::HelloInfo Hello() override;
+  Result<replication::PeerIdentity> AcceptChain(std::string_view chain) override;
+  Status AcceptRevocation(std::string_view revocation) override;
+  std::optional<std::string> ChainOf(uint64_t origin) override;
+  std::vector<std::string> Revocations() override;
+  storage::TrustLookup Trust() override;
+  Result<std::set<uint64_t>> Scope(const replication::PeerIdentity& peer) override;
+  void Log(std::string_view line) override { log_(line); }
+
+ private:
+  Node& node_;
+  std::function<void(std::string_view)> log_;
+  Clock clock_;
+};
+
+// The identity a verified chain gives its leaf.
+replication::PeerIdentity IdentityOf(const VerifiedChain& chain);
+
+}  // namespace dancu::node

@@ -1,0 +1,229 @@
+#include "replication/session.h"
+
+#include "storage/crypto.h"
+
+namespace dancu::replication {
+
+namespace {
+std::string_view AsView(capnp::Data::Reader data) {
+  return {reinterpret_cast<const char*>(data.begin()), data.size()};
+}
+
+std::string Hex(uint64_t id) {
+  std::string bytes(8, '\0');
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(id >> (56 - 8 * i));
+  return storage::ToHex(bytes);
+}
+}  // namespace
+
+Session::Session(SessionHost& host, SessionOptions options)
+    : host_(host), options_(std::move(options)), receive_(options_.window) {}
+
+void Session::Emit(std::string frame, std::vector<std::string>& out) {
+  stats_.bytes_sent += frame.size();
+  out.push_back(std::move(frame));
+}
+
+std::vector<std::string> Session::Start() {
+  std::vector<std::string> out;
+  Emit(EncodeHello(host_.Hello()), out);
+  return out;
+}
+
+Result<std::vector<std::string>> Session::OnFrame(std::string_view frame) {
+  auto message = DecodeMessage(frame);
+  if (!message.ok()) return message.status();
+  return OnMessage(message->get(), frame.size());
+}
+
+Result<std::vector<std::string>> Session::OnMessage(wire::Message::Reader message, size_t frame_bytes) {
+  stats_.bytes_received += frame_bytes;
+  std::vector<std::string> out;
+  try {
+    if (!peer_ && !message.isHello() && !message.isHeartbeat() && !message.isError()) {
+      return Status::FailedPrecondition("the peer spoke before its hello");
+    }
+    switch (message.which()) {
+      case wire::Message::HELLO:
+        DANCU_RETURN_IF_ERROR(OnHello(message.getHello(), out));
+        break;
+      case wire::Message::REFERENCE:
+        for (auto chain : message.getReference().getChains()) {
+          auto accepted = host_.AcceptChain(AsView(chain));
+          if (!accepted.ok()) host_.Log("reference data: a chain refused: " + accepted.status().ToString());
+        }
+        for (auto revocation : message.getReference().getRevocations()) {
+          Status accepted = host_.AcceptRevocation(AsView(revocation));
+          if (!accepted.ok()) host_.Log("reference data: a revocation refused: " + accepted.ToString());
+        }
+        break;
+      case wire::Message::VERSION_VECTOR:
+        DANCU_RETURN_IF_ERROR(OnVersionVector(message.getVersionVector(), out));
+        break;
+      case wire::Message::SEGMENT:
+        DANCU_RETURN_IF_ERROR(OnSegment(message.getSegment(), out));
+        break;
+      case wire::Message::ACK: {
+        const uint64_t origin = message.getAck().getOrigin(), seq = message.getAck().getSeq();
+        const uint64_t before = send_.Acked(origin);
+        const uint64_t head = host_.store().version_vector().count(origin) ? host_.store().version_vector().at(origin) : 0;
+        if (send_.OnShortAck(origin, seq)) {
+          // It dealt with our segment without taking all of it.
+          if (seq < head) {
+            if (deferred_.insert(origin).second) progress_at_defer_ = progress_;
+          }
+        } else {
+          send_.OnAck(origin, seq);
+        }
+        if (send_.Acked(origin) > before) ++progress_;
+        peer_holds_[origin] = std::max(peer_holds_[origin], seq);
+        DANCU_RETURN_IF_ERROR(Pump(out));
+        break;
+      }
+      case wire::Message::CREDIT:
+        send_.OnCredit(message.getCredit().getSegments());
+        DANCU_RETURN_IF_ERROR(Pump(out));
+        break;
+      case wire::Message::DONE:
+        received_done_ = true;
+        break;
+      case wire::Message::HEARTBEAT:
+        break;
+      case wire::Message::ERROR:
+        host_.Log("peer reports: " + std::string(message.getError().getText().cStr()));
+        if (message.getError().getCode() == wire::ErrorCode::NOT_AUTHORIZED ||
+            message.getError().getCode() == wire::ErrorCode::UNSUPPORTED_VERSION) {
+          return Status::PermissionDenied("the peer refused this session: " +
+                                          std::string(message.getError().getText().cStr()));
+        }
+        break;
+    }
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string("message: ") + e.getDescription().cStr());
+  }
+  return out;
+}
+
+Status Session::OnHello(wire::Hello::Reader hello, std::vector<std::string>& out) {
+  if (hello.getProtocolVersion() != wire::PROTOCOL_VERSION) {
+    Emit(EncodeError(wire::ErrorCode::UNSUPPORTED_VERSION, "protocol version " +
+                                                               std::to_string(hello.getProtocolVersion())),
+         out);
+    return Status::FailedPrecondition("the peer speaks protocol version " + std::to_string(hello.getProtocolVersion()));
+  }
+  auto peer = host_.AcceptChain(AsView(hello.getCertificateChain()));
+  if (!peer.ok() || peer->node_id != hello.getNodeId() ||
+      (options_.link_key && *options_.link_key != peer->curve_key)) {
+    std::string why = peer.ok() ? "the chain does not name the hello's node or the link's key" : peer.status().ToString();
+    Emit(EncodeError(wire::ErrorCode::NOT_AUTHORIZED, why), out);
+    return Status::PermissionDenied("peer's hello: " + why);
+  }
+  peer_ = *peer;
+  auto scope = host_.Scope(*peer_);
+  if (!scope.ok()) return scope.status();
+  scope_ = std::move(scope.value());
+  std::vector<std::string> chains;
+  for (uint64_t origin : scope_) {
+    if (auto chain = host_.ChainOf(origin)) chains.push_back(std::move(*chain));
+  }
+  Emit(EncodeReference(chains, host_.Revocations()), out);
+  Emit(EncodeVersionVector(host_.store().version_vector()), out);
+  Emit(EncodeCredit(receive_.OnConnect(host_.store().version_vector())), out);
+  return Status::Ok();
+}
+
+Status Session::OnVersionVector(wire::VersionVector::Reader versions, std::vector<std::string>& out) {
+  auto held = ReadVersionVector(versions);
+  if (!held.ok()) return held.status();
+  peer_holds_ = *held;
+  have_peer_vector_ = true;
+  send_.OnConnect(peer_holds_);
+  return Pump(out);
+}
+
+Status Session::OnSegment(wire::Segment::Reader segment, std::vector<std::string>& out) {
+  ++stats_.segments_received;
+  SegmentSpan span{segment.getOrigin(), segment.getFirstSeq(), segment.getLastSeq()};
+  auto decision = receive_.OnSegment(span);
+  if (decision.verdict == ReceiveFlow::Verdict::kOverCredit) {
+    Emit(EncodeError(wire::ErrorCode::OVER_CREDIT, "a segment without credit"), out);
+    return Status::FailedPrecondition("the peer sent a segment without credit");
+  }
+  storage::IncomingRun run;
+  run.origin = span.origin;
+  run.first_seq = span.first_seq;
+  run.source = options_.source;
+  auto decoded = DecodeSegment(segment);
+  if (!decoded.ok()) {
+    run.checkpoint = std::string(AsView(segment.getCheckpoint()));
+    DANCU_RETURN_IF_ERROR(host_.store().Quarantine(run, decoded.status().message()));
+    ++stats_.segments_refused;
+    host_.Log("refused a segment of origin " + Hex(span.origin) + ": " + decoded.status().ToString());
+  } else {
+    run.checkpoint = decoded->checkpoint_bytes;
+    run.entries.reserve(decoded->entries.size());
+    for (auto& entry : decoded->entries) run.entries.push_back(std::move(entry.bytes));
+    auto outcome = host_.store().Ingest(run, host_.Trust());
+    if (!outcome.ok()) {
+      Emit(EncodeError(wire::ErrorCode::INTERNAL, "the receiver failed to store the segment"), out);
+      return outcome.status();
+    }
+    using Verdict = storage::IngestOutcome::Verdict;
+    stats_.changes_applied += outcome->applied;
+    stats_.conflicts += outcome->conflicts;
+    if (outcome->verdict == Verdict::kRefused) {
+      ++stats_.segments_refused;
+      host_.Log("refused a segment of origin " + Hex(span.origin) + " (quarantined): " + outcome->reason);
+    } else if (outcome->verdict == Verdict::kNotReady || outcome->verdict == Verdict::kGap) {
+      ++stats_.segments_deferred;
+    }
+  }
+  const uint64_t held = host_.store().version_vector().count(span.origin) ? host_.store().version_vector().at(span.origin) : 0;
+  ReceiveFlow::Reply reply = receive_.OnDealtWith(span, held);
+  Emit(EncodeAck(reply.origin, reply.seq), out);
+  Emit(EncodeCredit(reply.credit), out);
+  return Status::Ok();
+}
+
+Status Session::Pump(std::vector<std::string>& out) {
+  if (!have_peer_vector_ || sent_done_) return Status::Ok();
+  const storage::VersionVector mine = host_.store().version_vector();
+  // Deferred origins wait until some other origin has advanced since they were deferred.
+  if (!deferred_.empty() && progress_ > progress_at_defer_) deferred_.clear();
+  bool pending = false;
+  for (uint64_t origin : scope_) {
+    auto it = mine.find(origin);
+    if (it == mine.end() || refused_.count(origin)) continue;
+    const uint64_t have = it->second;
+    if (send_.Acked(origin) >= have) continue;
+    pending = true;
+    if (deferred_.count(origin)) continue;
+    while (send_.CanSend() && send_.NextSeq(origin) <= have) {
+      auto segments = CutSegments(host_.store(), origin, send_.NextSeq(origin) - 1, 1, options_.cut);
+      if (!segments.ok()) return segments.status();
+      if (segments->empty()) break;  // entries after the last checkpoint: not yet sendable
+      SegmentData& segment = segments->front();
+      DANCU_RETURN_IF_ERROR(send_.OnSent(segment.span()));
+      ++stats_.segments_sent;
+      Emit(EncodeSegment(segment), out);
+    }
+    if (!send_.CanSend()) return Status::Ok();
+  }
+  if (send_.in_flight() > 0) return Status::Ok();
+  // Nothing in flight. Deferred origins that no progress can unblock: the peer lacks a dependency
+  // that this session cannot give it; leave them for a later session.
+  if (pending && !deferred_.empty() && progress_ == progress_at_defer_) {
+    for (uint64_t origin : deferred_) {
+      host_.Log("origin " + Hex(origin) + " waits for changes the peer lacks from elsewhere");
+      refused_.insert(origin);
+    }
+    deferred_.clear();
+    return Pump(out);
+  }
+  if (pending) return Status::Ok();
+  sent_done_ = true;
+  Emit(EncodeDone(), out);
+  return Status::Ok();
+}
+
+}  // namespace dancu::replication

@@ -1,0 +1,131 @@
+// Session: one exchange of changes between two nodes, the same on both ends of a link.
+//
+// A session is a state machine over wire messages, with no I/O and no clock of its own: the
+// caller feeds it what arrives (OnMessage) and sends what it returns, over a ZeroMQ link, a
+// simulated network or anything else. Each side:
+//   1. sends hello (its certificate chain);
+//   2. on the peer's hello, verifies the chain, then sends the reference data (the chains of the
+//      origins it may send, every revocation it knows), its version vector and its credit;
+//   3. on the peer's version vector, streams, against credit, the segments the peer lacks of the
+//      origins in the peer's scope (SessionHost::Scope), one origin's segments in order;
+//   4. receiving a segment, decodes it (replication/segment.h), ingests it (storage::Store::Ingest:
+//      verification, authority, quarantine, causal readiness), and acknowledges what it holds;
+//   5. once everything it sent is acknowledged, sends done.
+// synced() is true once both sides have said done: each holds the other's changes for its scope.
+// A segment that cannot apply yet (it waits for another origin's changes) is acknowledged short
+// and sent again after the others; one refused (quarantined) is not sent again in this session.
+// A dropped connection loses nothing: the next session starts again from the version vectors, so
+// a resume re-sends at most what was in flight (replication/flow.h).
+//
+// Not thread-safe: one owner thread per session. Errors: OnMessage returns an error Status when
+// the peer breaks the protocol (the caller drops the connection and logs it); failures of the
+// local store are errors too. Malformed messages never reach here (replication/messages.h).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "replication/flow.h"
+#include "replication/messages.h"
+#include "replication/segment_cutter.h"
+#include "storage/status.h"
+#include "storage/store.h"
+
+namespace dancu::replication {
+
+// Who the peer is, from its verified certificate chain.
+struct PeerIdentity {
+  uint64_t node_id = 0;
+  uint16_t role = 0;               // node/identity.capnp Role ordinal
+  std::string unit;
+  std::vector<uint64_t> lineage;   // node ids from the root down to the peer
+  std::array<uint8_t, 32> curve_key{};
+};
+
+// What a session needs of the node it runs on. Implemented by the node layer (node/session_host.h).
+class SessionHost {
+ public:
+  virtual ~SessionHost() = default;
+  virtual storage::Store& store() = 0;
+  virtual HelloInfo Hello() = 0;
+  // Verifies a chain against the pinned root and keeps it; the identity of its leaf.
+  virtual Result<PeerIdentity> AcceptChain(std::string_view chain) = 0;
+  // Verifies a revocation against the pinned root and keeps it.
+  virtual Status AcceptRevocation(std::string_view revocation) = 0;
+  virtual std::optional<std::string> ChainOf(uint64_t origin) = 0;
+  virtual std::vector<std::string> Revocations() = 0;
+  virtual storage::TrustLookup Trust() = 0;
+  // The origins whose changes this node sends to `peer`.
+  virtual Result<std::set<uint64_t>> Scope(const PeerIdentity& peer) = 0;
+  // A line for the operator's log.
+  virtual void Log(std::string_view line) = 0;
+};
+
+struct SessionOptions {
+  CutOptions cut;
+  uint32_t window = kDefaultWindow;
+  std::string source;  // names the peer in quarantine entries
+  // The peer's CurveZMQ key as the link authenticated it; the hello's chain must name it. Unset
+  // where there is no link key (bundles, the simulator's network).
+  std::optional<std::array<uint8_t, 32>> link_key;
+};
+
+struct SessionStats {
+  uint64_t segments_sent = 0;
+  uint64_t segments_received = 0;
+  uint64_t changes_applied = 0;
+  uint64_t segments_refused = 0;   // quarantined here
+  uint64_t segments_deferred = 0;  // could not apply yet
+  uint64_t conflicts = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+};
+
+class Session {
+ public:
+  Session(SessionHost& host, SessionOptions options);
+
+  // The frames that open the session (our hello).
+  std::vector<std::string> Start();
+  // Handles one message from the peer; returns the frames to send in answer.
+  Result<std::vector<std::string>> OnMessage(wire::Message::Reader message, size_t frame_bytes);
+  // Parses and handles one frame (DecodeMessage first).
+  Result<std::vector<std::string>> OnFrame(std::string_view frame);
+
+  bool synced() const { return sent_done_ && received_done_; }
+  const std::optional<PeerIdentity>& peer() const { return peer_; }
+  const SessionStats& stats() const { return stats_; }
+  // What the peer said it holds when the session began, updated by its acknowledgements.
+  const storage::VersionVector& peer_holds() const { return peer_holds_; }
+
+ private:
+  Status OnHello(wire::Hello::Reader hello, std::vector<std::string>& out);
+  Status OnVersionVector(wire::VersionVector::Reader versions, std::vector<std::string>& out);
+  Status OnSegment(wire::Segment::Reader segment, std::vector<std::string>& out);
+  // Sends segments while there is credit and something to send; done once all is acknowledged.
+  Status Pump(std::vector<std::string>& out);
+  void Emit(std::string frame, std::vector<std::string>& out);
+
+  SessionHost& host_;
+  SessionOptions options_;
+  SendFlow send_;
+  ReceiveFlow receive_;
+  std::optional<PeerIdentity> peer_;
+  bool have_peer_vector_ = false;
+  storage::VersionVector peer_holds_;
+  std::set<uint64_t> scope_;
+  std::set<uint64_t> deferred_;  // origins whose last segment could not apply yet
+  std::set<uint64_t> refused_;   // origins the peer refused: not sent again this session
+  uint64_t progress_ = 0;        // acks that advanced the peer, to know when to retry deferred ones
+  uint64_t progress_at_defer_ = 0;
+  bool sent_done_ = false;
+  bool received_done_ = false;
+  SessionStats stats_;
+};
+
+}  // namespace dancu::replication

@@ -1,0 +1,26 @@
+// Keys of the conflicts column family: record id \0 conflict id, so a record's conflicts are
+// found by prefix. A conflict's id depends only on what conflicts (the record, the field or kind,
+// and the two changes, in either order), so every node that sees the same pair names it alike and
+// an operator's decision can be referred to anywhere.
+//
+// Pure functions, thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace dancu::storage {
+
+struct VersionRef {
+  uint64_t origin = 0;
+  uint64_t seq = 0;
+};
+
+// 16 hex digits: BLAKE2b over the record id, `what` (a field ordinal or a kind) and the two
+// versions sorted.
+std::string ConflictId(std::string_view record_id, uint32_t what, VersionRef a, VersionRef b);
+std::string ConflictPrefix(std::string_view record_id);  // record id \0
+std::string ConflictKey(std::string_view record_id, std::string_view conflict_id);
+
+}  // namespace dancu::storage

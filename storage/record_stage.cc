@@ -1,0 +1,101 @@
+#include "storage/record_stage.h"
+
+#include <capnp/message.h>
+
+#include "storage/canonical.h"
+#include "storage/conflict_key.h"
+#include "storage/ingest.capnp.h"
+#include "storage/record_fold.h"
+#include "storage/record_index.h"
+#include "storage/resident_fields.h"
+
+namespace dancu::storage {
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  std::string message = std::string(what) + ": " + s.ToString();
+  if (s.IsCorruption()) return Status::Corruption(message);
+  return Status::IOError(message);
+}
+
+Result<std::optional<std::string>> RecordStage::Current(std::string_view id) const {
+  if (auto it = overlay_.find(id); it != overlay_.end()) return std::optional<std::string>(it->second);
+  return store_.GetRecord(id);
+}
+
+Result<std::optional<std::string>> RecordStage::OtherClaimant(std::string_view citizen_no,
+                                                              std::string_view id) const {
+  if (auto it = claims_.find(citizen_no); it != claims_.end()) {
+    for (const auto& claimant : it->second) {
+      if (claimant != id) return std::optional<std::string>(claimant);
+    }
+  }
+  std::optional<std::string> other;
+  Status scanned = store_.ScanIndex(IndexPrefix(IndexKind::kCitizenNo, citizen_no),
+                                    [&](std::string_view, std::string_view value) {
+                                      // A staged record's index is being rewritten: its staged
+                                      // claim, above, is the one that counts.
+                                      if (value == id || overlay_.count(value)) return true;
+                                      other = std::string(value);
+                                      return false;
+                                    });
+  if (!scanned.ok()) return scanned;
+  return other;
+}
+
+void RecordStage::Put(const std::string& id, const std::optional<std::string>& before, std::string after) {
+  if (before) {
+    auto old = Parsed<schema::RecordState>::Own(*before);
+    for (const auto& e : IndexEntriesFor(old.get().getResident())) batch_.Delete(cf_.index, e.key);
+    std::string old_no = old.get().getResident().getCitizenNo().cStr();
+    if (auto it = claims_.find(old_no); it != claims_.end()) it->second.erase(id);
+    digest_.Remove(id, *before);
+  }
+  auto next = Parsed<schema::RecordState>::Own(after);
+  auto resident = next.get().getResident();
+  for (const auto& e : IndexEntriesFor(resident)) batch_.Put(cf_.index, e.key, e.value);
+  if (resident.getCitizenNo().size() > 0 && resident.getMergedInto().size() == 0) {
+    claims_[resident.getCitizenNo().cStr()].insert(id);
+  }
+  batch_.Put(cf_.records, id, after);
+  digest_.Add(id, after);
+  overlay_[id] = std::move(after);
+}
+
+Status RecordStage::SettleConflicts(const std::string& id, schema::Change::Reader change) {
+  std::vector<std::pair<std::string, std::string>> settled;
+  Status scanned = store_.ScanConflicts(ConflictPrefix(id), [&](std::string_view key, std::string_view bytes) {
+    auto conflict = Parsed<schema::Conflict>::Parse(bytes, "conflict");
+    if (!conflict.ok()) return true;  // the audit record is unreadable: leave it for log verify
+    auto c = conflict->get();
+    if (c.getResolvedBy().getOrigin() != 0) return true;
+    if (c.getKind() == schema::ConflictKind::DUPLICATE_CITIZEN_NO) {
+      // Settled by a change that merges the record away or gives it another number.
+      bool settles = false;
+      for (uint16_t f : change.getFields()) settles |= f == fields::kMergedInto || f == fields::kCitizenNo;
+      if (!settles) return true;
+    } else if (!ChangeSaw(change, c.getKept().getOrigin(), c.getKept().getSeq()) ||
+               !ChangeSaw(change, c.getOther().getOrigin(), c.getOther().getSeq())) {
+      return true;
+    }
+    capnp::MallocMessageBuilder message;
+    message.setRoot(c);
+    auto resolved = message.getRoot<schema::Conflict>().initResolvedBy();
+    resolved.setOrigin(change.getOrigin());
+    resolved.setSeq(change.getSeq());
+    settled.emplace_back(std::string(key), Canonicalize(message.getRoot<schema::Conflict>().asReader()));
+    if (c.getKind() == schema::ConflictKind::DUPLICATE_CITIZEN_NO) {
+      // The same case as the other record sees it.
+      auto partner = message.getRoot<schema::Conflict>();
+      partner.setRecordId(c.getOtherRecordId());
+      partner.setOtherRecordId(id);
+      settled.emplace_back(ConflictKey(c.getOtherRecordId().cStr(), c.getId().cStr()), Canonicalize(partner.asReader()));
+    }
+    return true;
+  });
+  DANCU_RETURN_IF_ERROR(scanned);
+  for (const auto& [key, bytes] : settled) batch_.Put(cf_.conflicts, key, bytes);
+  return Status::Ok();
+}
+
+}  // namespace dancu::storage

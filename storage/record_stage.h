@@ -1,0 +1,75 @@
+// RecordStage: the records a batch of changes is changing, before the batch is written.
+//
+// Append (local changes) and Ingest (replicated ones) fold change after change into records; a
+// later change of the batch must see what an earlier one did. The stage keeps those new states,
+// puts each record with its index entries and the state digest into the batch, and answers reads
+// with the staged state first, then the store's.
+//
+// Internal to the store. A stage belongs to one writer under the store's mutex; not thread-safe.
+// Errors: as the store's reads (IOError, Corruption).
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "storage/state_digest.h"
+#include "storage/status.h"
+#include "storage/store.h"
+
+namespace dancu::storage {
+
+struct Store::Handles {
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  rocksdb::ColumnFamilyHandle* log = nullptr;
+  rocksdb::ColumnFamilyHandle* checkpoints = nullptr;
+  rocksdb::ColumnFamilyHandle* records = nullptr;
+  rocksdb::ColumnFamilyHandle* index = nullptr;
+  rocksdb::ColumnFamilyHandle* blobs = nullptr;
+  rocksdb::ColumnFamilyHandle* quarantine = nullptr;
+  rocksdb::ColumnFamilyHandle* conflicts = nullptr;
+};
+
+class RecordStage {
+ public:
+  RecordStage(const Store& store, rocksdb::DB* db, const Store::Handles& cf, rocksdb::WriteBatch& batch,
+              StateDigest digest)
+      : store_(store), db_(db), cf_(cf), batch_(batch), digest_(std::move(digest)) {}
+
+  // The record's state as the batch has left it so far, or nullopt if there is none.
+  Result<std::optional<std::string>> Current(std::string_view id) const;
+
+  // Another record than `id` holding `citizen_no`, as the batch leaves the store, or nullopt.
+  Result<std::optional<std::string>> OtherClaimant(std::string_view citizen_no, std::string_view id) const;
+
+  // Stages record `id` going from `before` (nullopt: new) to `after`: its record, its index
+  // entries, the digest.
+  void Put(const std::string& id, const std::optional<std::string>& before, std::string after);
+
+  // Marks settled the open conflicts on `id` whose two changes `change` had both seen.
+  Status SettleConflicts(const std::string& id, schema::Change::Reader change);
+
+  const StateDigest& digest() const { return digest_; }
+
+ private:
+  const Store& store_;
+  rocksdb::DB* db_;
+  const Store::Handles& cf_;
+  rocksdb::WriteBatch& batch_;
+  StateDigest digest_;
+  std::map<std::string, std::string, std::less<>> overlay_;            // id -> staged state
+  std::map<std::string, std::set<std::string>, std::less<>> claims_;  // citizen no -> staged ids
+};
+
+// RocksDB's status as ours; `what` says what was being done.
+Status FromRocks(const rocksdb::Status& s, std::string_view what);
+inline std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+inline rocksdb::Slice Slice(std::string_view s) { return {s.data(), s.size()}; }
+
+}  // namespace dancu::storage

@@ -1,0 +1,266 @@
+// Store::Ingest: how another origin's changes enter the store (see store.h).
+#include <capnp/message.h>
+
+#include <optional>
+
+#include "storage/canonical.h"
+#include "storage/conflict_key.h"
+#include "storage/ingest.capnp.h"
+#include "storage/log_format.h"
+#include "storage/record_fold.h"
+#include "storage/record_stage.h"
+#include "storage/resident_fields.h"
+#include "storage/store.h"
+#include "storage/store_layout.h"
+
+namespace dancu::storage {
+
+namespace {
+
+using Verdict = IngestOutcome::Verdict;
+
+std::string Name(uint64_t origin, uint64_t seq) {
+  return "origin " + ToHex(layout::EncodeU64(origin)) + " seq " + std::to_string(seq);
+}
+
+// A verified entry waiting to be applied.
+struct Verified {
+  const std::string* bytes;
+  Parsed<schema::LogEntry> entry;
+};
+
+// Checks the new entries of `run` (from index `skip` on) against the chain head `head` and the
+// checkpoint. Returns the parsed entries, or the reason to refuse the run.
+Result<std::vector<Verified>> VerifyRun(const IncomingRun& run, size_t skip, Hash256 head, const OriginTrust& trust) {
+  std::vector<Verified> verified;
+  const uint64_t last = run.first_seq + run.entries.size() - 1;
+  if (NodeIdFromKey(trust.key) != run.origin) return Status::Corruption("the origin's key does not name the origin");
+  if (last > trust.revoked_after) {
+    return Status::PermissionDenied(Name(run.origin, last) + " was signed after the origin's revocation at seq " +
+                                    std::to_string(trust.revoked_after));
+  }
+  for (size_t i = skip; i < run.entries.size(); ++i) {
+    const uint64_t seq = run.first_seq + i;
+    auto parsed = Parsed<schema::LogEntry>::Parse(run.entries[i], Name(run.origin, seq));
+    if (!parsed.ok()) return parsed.status();
+    auto entry = parsed->get();
+    auto prev = HashFromData(entry.getPrevHash(), Name(run.origin, seq) + " previous hash");
+    if (!prev.ok()) return prev.status();
+    if (*prev != head) return Status::Corruption(Name(run.origin, seq) + " does not chain from the entry before it");
+    if (entry.getChange().getOrigin() != run.origin || entry.getChange().getSeq() != seq) {
+      return Status::Corruption(Name(run.origin, seq) + " names another origin or seq");
+    }
+    if (Status shape = CheckChangeShape(entry.getChange()); !shape.ok()) {
+      return Status::Corruption(Name(run.origin, seq) + ": " + shape.message());
+    }
+    head = Blake2b256(run.entries[i]);
+    verified.push_back({&run.entries[i], std::move(parsed.value())});
+  }
+  auto checkpoint = Parsed<schema::Checkpoint>::Parse(run.checkpoint, "checkpoint of " + Name(run.origin, last));
+  if (!checkpoint.ok()) return checkpoint.status();
+  auto cp = checkpoint->get();
+  if (cp.getOrigin() != run.origin || cp.getSeq() != last) {
+    return Status::Corruption("the checkpoint does not cover " + Name(run.origin, last));
+  }
+  auto signed_head = HashFromData(cp.getHead(), "checkpoint head");
+  if (!signed_head.ok()) return signed_head.status();
+  if (*signed_head != head) return Status::Corruption("the checkpoint's head is not the hash of " + Name(run.origin, last));
+  if (Status sig = VerifyCheckpoint(cp, trust.key); !sig.ok()) {
+    return Status::Corruption("checkpoint of " + Name(run.origin, last) + ": " + sig.message());
+  }
+  return verified;
+}
+
+std::string ConflictBytes(const std::string& id, const std::string& record_id, schema::ConflictKind kind,
+                          uint16_t field, VersionRef kept, VersionRef other, const std::string& other_record,
+                          bool review, uint64_t now_ms) {
+  capnp::MallocMessageBuilder message;
+  auto c = message.initRoot<schema::Conflict>();
+  c.setId(id);
+  c.setRecordId(record_id);
+  c.setKind(kind);
+  c.setField(field);
+  c.getKept().setOrigin(kept.origin);
+  c.getKept().setSeq(kept.seq);
+  c.getOther().setOrigin(other.origin);
+  c.getOther().setSeq(other.seq);
+  c.setOtherRecordId(other_record);
+  c.setReview(review);
+  c.setDetectedAt(now_ms);
+  c.initResolvedBy();
+  return Canonicalize(c.asReader());
+}
+
+}  // namespace
+
+Result<Hash256> Store::EntryHash(uint64_t origin, uint64_t seq) const {
+  if (seq == 0) return kGenesisHash;
+  std::string bytes;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_->log, layout::LogKey(origin, seq), &bytes);
+  if (s.IsNotFound()) return Status::Corruption("the log lacks " + Name(origin, seq) + " that the version vector holds");
+  DANCU_RETURN_IF_ERROR(FromRocks(s, "reading the log"));
+  return Blake2b256(bytes);
+}
+
+Status Store::Quarantine(const IncomingRun& run, const std::string& reason) {
+  capnp::MallocMessageBuilder message;
+  auto q = message.initRoot<schema::QuarantinedRun>();
+  const uint64_t last = run.first_seq + (run.entries.empty() ? 0 : run.entries.size() - 1);
+  q.setOrigin(run.origin);
+  q.setFirstSeq(run.first_seq);
+  q.setLastSeq(last);
+  q.setReason(reason);
+  q.setSource(run.source);
+  q.setReceivedAt(options_.wall_clock());
+  auto entries = q.initEntries(static_cast<unsigned>(run.entries.size()));
+  for (unsigned i = 0; i < run.entries.size(); ++i) {
+    entries.set(i, capnp::Data::Reader(reinterpret_cast<const kj::byte*>(run.entries[i].data()), run.entries[i].size()));
+  }
+  q.setCheckpoint(capnp::Data::Reader(reinterpret_cast<const kj::byte*>(run.checkpoint.data()), run.checkpoint.size()));
+  std::string key = layout::LogKey(run.origin, run.first_seq) + layout::EncodeU64(last);
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync;
+  return FromRocks(db_->Put(write_options, cf_->quarantine, Slice(key), Slice(Canonicalize(q.asReader()))),
+                   "writing the quarantine");
+}
+
+Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& trust) {
+  std::lock_guard<std::mutex> lock(mu_);
+  IngestOutcome outcome;
+  const uint64_t held = versions_.count(run.origin) ? versions_.at(run.origin) : 0;
+  outcome.held = held;
+  auto refuse = [&](const std::string& reason) -> Result<IngestOutcome> {
+    DANCU_RETURN_IF_ERROR(Quarantine(run, reason));
+    outcome.verdict = Verdict::kRefused;
+    outcome.reason = reason;
+    return outcome;
+  };
+  if (run.origin == 0 || run.first_seq == 0 || run.entries.empty()) return refuse("an empty or unnamed run");
+  const uint64_t last = run.first_seq + run.entries.size() - 1;
+  if (last <= held) {
+    outcome.verdict = Verdict::kDuplicate;
+    return outcome;
+  }
+  if (run.first_seq > held + 1) {
+    outcome.verdict = Verdict::kGap;
+    outcome.reason = "holding " + Name(run.origin, held) + ", the run starts at seq " + std::to_string(run.first_seq);
+    return outcome;
+  }
+  std::optional<OriginTrust> origin_trust = trust(run.origin);
+  if (!origin_trust) {
+    outcome.verdict = Verdict::kNotReady;
+    outcome.reason = "no valid certificate for origin " + ToHex(layout::EncodeU64(run.origin));
+    return outcome;
+  }
+  auto head = EntryHash(run.origin, held);
+  if (!head.ok()) return head.status();
+  auto verified = VerifyRun(run, held + 1 - run.first_seq, *head, *origin_trust);
+  if (!verified.ok()) return refuse(verified.status().message());
+
+  // Causal readiness, before anything is staged: every version a change names must be held.
+  for (const auto& v : *verified) {
+    for (auto dep : v.entry.get().getChange().getBasedOn()) {
+      if (dep.getOrigin() == run.origin) continue;  // this origin's own: held or earlier in the run
+      auto it = versions_.find(dep.getOrigin());
+      if (it == versions_.end() || it->second < dep.getSeq()) {
+        outcome.verdict = Verdict::kNotReady;
+        outcome.reason = Name(run.origin, v.entry.get().getChange().getSeq()) + " depends on " +
+                         Name(dep.getOrigin(), dep.getSeq()) + ", not held yet";
+        return outcome;
+      }
+    }
+  }
+
+  HybridClock clock = clock_;
+  rocksdb::WriteBatch batch;
+  RecordStage stage(*this, db_.get(), *cf_, batch, digest_);
+  const uint64_t now_ms = clock.wall_now();
+  for (const auto& v : *verified) {
+    auto change = v.entry.get().getChange();
+    const std::string record_id = change.getRecordId().cStr();
+    auto current_bytes = stage.Current(record_id);
+    if (!current_bytes.ok()) return current_bytes.status();
+    std::optional<Parsed<schema::RecordState>> current;
+    if (current_bytes->has_value()) {
+      auto parsed = Parsed<schema::RecordState>::Parse(**current_bytes, "record " + record_id);
+      if (!parsed.ok()) return parsed.status();
+      current.emplace(std::move(parsed.value()));
+    }
+    // Authority over the record as the change's author saw it.
+    const bool create = change.getOperation() == schema::Operation::CREATE && !current;
+    std::string home = create ? change.getValues().getHomeUnit().cStr()
+                              : current ? HomeSeenBy(current->get(), change) : std::string();
+    if (home.empty()) {
+      return refuse(Name(run.origin, change.getSeq()) + " changes record " + record_id +
+                    " that its author cannot have held");
+    }
+    if (!origin_trust->covers(home)) {
+      return refuse(Name(run.origin, change.getSeq()) + " changes record " + record_id + " homed in unit " + home +
+                    ", outside the origin's authority");
+    }
+
+    schema::RecordState::Reader current_reader;
+    if (current) current_reader = current->get();
+    std::string next_bytes = FoldChange(current ? &current_reader : nullptr, change);
+    auto next = Parsed<schema::RecordState>::Own(next_bytes);
+
+    // Concurrent edits: the fold has kept one value; record the pair.
+    if (current) {
+      for (const ConcurrentEdit& edit : ConcurrentEdits(current->get(), change)) {
+        VersionRef incoming{change.getOrigin(), change.getSeq()};
+        VersionRef existing{edit.current.origin, edit.current.seq};
+        bool incoming_kept = false;
+        for (auto s : next.get().getStamps()) {
+          if (s.getField() == edit.field) incoming_kept = s.getOrigin() == incoming.origin && s.getSeq() == incoming.seq;
+        }
+        std::string id = ConflictId(record_id, edit.field, incoming, existing);
+        batch.Put(cf_->conflicts, ConflictKey(record_id, id),
+                  ConflictBytes(id, record_id, schema::ConflictKind::CONCURRENT_EDIT, edit.field,
+                                incoming_kept ? incoming : existing, incoming_kept ? existing : incoming, "",
+                                fields::NeedsReview(edit.field), now_ms));
+        ++outcome.conflicts;
+      }
+      DANCU_RETURN_IF_ERROR(stage.SettleConflicts(record_id, change));
+    }
+    // One citizen number claimed by two records: a duplicate case, under both records.
+    auto resident = next.get().getResident();
+    if (resident.getCitizenNo().size() > 0 && resident.getMergedInto().size() == 0) {
+      auto other = stage.OtherClaimant(resident.getCitizenNo().cStr(), record_id);
+      if (!other.ok()) return other.status();
+      if (other->has_value()) {
+        VersionRef version{change.getOrigin(), change.getSeq()};
+        std::string id = ConflictId(std::min(record_id, **other) + "|" + std::max(record_id, **other),
+                                    0x10000u | fields::kCitizenNo, {}, {});
+        const std::string& claimant = **other;
+        for (const auto& [mine, theirs] : {std::pair(record_id, claimant), std::pair(claimant, record_id)}) {
+          batch.Put(cf_->conflicts, ConflictKey(mine, id),
+                    ConflictBytes(id, mine, schema::ConflictKind::DUPLICATE_CITIZEN_NO, fields::kCitizenNo, version,
+                                  version, theirs, true, now_ms));
+        }
+        ++outcome.conflicts;
+      }
+    }
+    clock.Observe(change.getHlc(), kMaxClockAheadMs);
+    batch.Put(cf_->log, layout::LogKey(run.origin, change.getSeq()), *v.bytes);
+    stage.Put(record_id, *current_bytes, std::move(next_bytes));
+    ++outcome.applied;
+  }
+
+  batch.Put(cf_->checkpoints, layout::LogKey(run.origin, last), run.checkpoint);
+  batch.Put(cf_->meta, std::string(layout::kVersionPrefix) + layout::EncodeU64(run.origin), layout::EncodeU64(last));
+  batch.Put(cf_->meta, layout::kClockKey, layout::EncodeU64(clock.last()));
+  batch.Put(cf_->meta, layout::kStateDigestKey, stage.digest().Serialize());
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync;
+  DANCU_RETURN_IF_ERROR(FromRocks(db_->Write(write_options, &batch), "writing replicated changes"));
+
+  clock_ = clock;
+  digest_ = stage.digest();
+  versions_[run.origin] = last;
+  if (head_origin_ == run.origin) head_origin_ = 0;  // reload on the next Append
+  outcome.verdict = Verdict::kApplied;
+  outcome.held = last;
+  return outcome;
+}
+
+}  // namespace dancu::storage

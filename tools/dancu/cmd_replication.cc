@@ -1,0 +1,324 @@
+// dancu sync, dancu quarantine list, dancu conflicts list|resolve, dancu cert revoke.
+#include <capnp/dynamic.h>
+
+#include <iostream>
+
+#include "node/directory.h"
+#include "node/replicator.h"
+#include "storage/canonical.h"
+#include "storage/conflict_key.h"
+#include "storage/ingest.capnp.h"
+#include "storage/resident_fields.h"
+#include "storage/store_layout.h"
+#include "tools/dancu/cli.h"
+
+namespace dancu::tools {
+
+namespace {
+
+using nlohmann::json;
+
+std::string Hex(uint64_t id) { return node::NodeIdHex(id); }
+
+Result<uint64_t> ParseNodeId(const std::string& text) {
+  if (text.size() != 16 || text.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return Status::InvalidArgument("a node id is 16 lowercase hex digits, as `dancu init` prints it");
+  }
+  return std::stoull(text, nullptr, 16);
+}
+
+std::string FieldName(uint16_t ordinal) {
+  auto fields = capnp::Schema::from<schema::Resident>().getFields();
+  return ordinal < fields.size() ? std::string(fields[ordinal].getProto().getName().cStr()) : std::to_string(ordinal);
+}
+
+json ConflictJson(schema::Conflict::Reader c) {
+  auto version = [](schema::Version::Reader v) { return Hex(v.getOrigin()) + "/" + std::to_string(v.getSeq()); };
+  json out = {{"id", c.getId().cStr()},
+              {"record", c.getRecordId().cStr()},
+              {"kind", c.getKind() == schema::ConflictKind::CONCURRENT_EDIT ? "concurrent_edit" : "duplicate_citizen_no"},
+              {"review", c.getReview()},
+              {"detected_at_ms", c.getDetectedAt()},
+              {"open", c.getResolvedBy().getOrigin() == 0}};
+  if (c.getKind() == schema::ConflictKind::CONCURRENT_EDIT) {
+    out["field"] = FieldName(c.getField());
+    out["kept"] = version(c.getKept());
+    out["other"] = version(c.getOther());
+  } else {
+    out["other_record"] = c.getOtherRecordId().cStr();
+  }
+  if (c.getResolvedBy().getOrigin() != 0) out["resolved_by"] = version(c.getResolvedBy());
+  return out;
+}
+
+// The conflict with id `id`, searched over the whole family (a node holds few).
+Result<storage::Parsed<schema::Conflict>> FindConflict(const storage::Store& store, const std::string& id) {
+  std::optional<std::string> found;
+  DANCU_RETURN_IF_ERROR(store.ScanConflicts("", [&](std::string_view key, std::string_view bytes) {
+    if (key.size() > id.size() && key.substr(key.size() - id.size()) == id) found = std::string(bytes);
+    return !found;
+  }));
+  if (!found) return Status::NotFound("no conflict " + id + " on this node (dancu conflicts list)");
+  return storage::Parsed<schema::Conflict>::Parse(*found, "conflict " + id);
+}
+
+// The operation under which a field may be set (node/resident_drafts.h).
+schema::Operation OperationFor(uint16_t field) {
+  namespace f = storage::fields;
+  switch (field) {
+    case f::kStatus: case f::kDeathDate: return schema::Operation::RECORD_DEATH;
+    case f::kPermanentResidence: case f::kHomeUnit: return schema::Operation::MOVE;
+    case f::kHousehold: return schema::Operation::HOUSEHOLD;
+    default: return schema::Operation::UPDATE;
+  }
+}
+
+// A draft setting `field` of `record` to the value change (origin, seq) gave it.
+Result<storage::Draft> ResolvingDraft(const storage::Store& store, const std::string& record, uint16_t field,
+                                      schema::Version::Reader chosen) {
+  std::optional<std::string> entry;
+  DANCU_RETURN_IF_ERROR(store.ScanLogFrom(chosen.getOrigin(), chosen.getSeq(), [&](uint64_t, uint64_t seq, std::string_view bytes) {
+    if (seq == chosen.getSeq()) entry = std::string(bytes);
+    return false;
+  }));
+  if (!entry) return Status::NotFound("the log lacks the change " + Hex(chosen.getOrigin()) + "/" + std::to_string(chosen.getSeq()));
+  auto parsed = storage::Parsed<schema::LogEntry>::Parse(*entry, "log entry");
+  if (!parsed.ok()) return parsed.status();
+  storage::Draft draft;
+  draft.record_id = record;
+  draft.operation = OperationFor(field);
+  draft.fields = {field};
+  auto schema_field = capnp::Schema::from<schema::Resident>().getFields()[field];
+  capnp::DynamicStruct::Reader source = capnp::toDynamic(parsed->get().getChange().getValues());
+  if (source.has(schema_field)) capnp::toDynamic(draft.Values()).set(schema_field, source.get(schema_field));
+  return draft;
+}
+
+void AddSync(CLI::App& app, Runner& runner) {
+  struct Options {
+    NodeOptions node;
+    std::string peer;
+    std::string peer_node;
+    int timeout_s = 300;
+  };
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("sync", "exchange changes with a peer once, until both hold the same for the link's scope");
+  cmd->add_option("--data", opts->node.data_dir, "the node's data directory")->required();
+  cmd->add_option("--peer", opts->peer, "the peer's replication address, tcp://ADDR:PORT")->required();
+  cmd->add_option("--peer-node", opts->peer_node, "the peer's node id (default: this node's parent)");
+  cmd->add_option("--timeout", opts->timeout_s, "give up after this many seconds (default 300)");
+  cmd->add_option("--passphrase-file", opts->node.passphrase_file, "file holding the node key's passphrase");
+  cmd->add_flag("--json", opts->node.json, "machine-readable output");
+  cmd->callback([opts, &runner] {
+    uint64_t peer = 0;
+    if (!opts->peer_node.empty()) {
+      auto parsed = ParseNodeId(opts->peer_node);
+      if (!parsed.ok()) return runner.Fail(parsed.status(), opts->node.json);
+      peer = *parsed;
+    }
+    auto passphrase = ReadSecret(opts->node.passphrase_file, "DANCU_PASSPHRASE");
+    if (!passphrase.ok()) return runner.Fail(passphrase.status(), opts->node.json);
+    auto node = node::Node::Open(opts->node.data_dir, node::KeyAccess::kSign, *passphrase);
+    if (!node.ok()) return runner.Fail(node.status(), opts->node.json);
+    auto report = node::SyncOnce(**node, opts->peer, peer, std::chrono::seconds(opts->timeout_s),
+                                 [](std::string_view line) { std::cerr << "dancu sync: " << line << "\n"; });
+    if (!report.ok()) return runner.Fail(report.status(), opts->node.json);
+    const auto& s = report->stats;
+    if (opts->node.json) {
+      PrintJson({{"synced", true}, {"peer", Hex(report->peer_node_id)}, {"segments_sent", s.segments_sent},
+                 {"segments_received", s.segments_received}, {"changes_applied", s.changes_applied},
+                 {"refused", s.segments_refused}, {"conflicts", s.conflicts}, {"bytes_sent", s.bytes_sent},
+                 {"bytes_received", s.bytes_received}, {"seconds", std::chrono::duration<double>(report->elapsed).count()}});
+    } else {
+      std::cout << "in sync with " << Hex(report->peer_node_id) << ": sent " << s.segments_sent << " segments, applied "
+                << s.changes_applied << " changes from " << s.segments_received << " segments, " << s.segments_refused
+                << " refused, " << s.conflicts << " conflicts; " << s.bytes_sent << " B out, " << s.bytes_received
+                << " B in\n";
+    }
+  });
+}
+
+void AddQuarantine(CLI::App& app, Runner& runner) {
+  auto* group = app.add_subcommand("quarantine", "changes refused on arrival, kept for audit");
+  group->require_subcommand(1);
+  auto opts = std::make_shared<NodeOptions>();
+  auto* cmd = group->add_subcommand("list", "list the refused runs of changes with the reason");
+  opts->AddTo(cmd, false);
+  cmd->callback([opts, &runner] {
+    auto node = OpenForReading(*opts);
+    if (!node.ok()) return runner.Fail(node.status(), opts->json);
+    json list = json::array();
+    Status scanned = (*node)->store().ScanQuarantine([&](std::string_view, std::string_view bytes) {
+      auto q = storage::Parsed<schema::QuarantinedRun>::Parse(bytes, "quarantined run");
+      if (!q.ok()) {
+        list.push_back({{"unreadable", q.status().message()}});
+        return true;
+      }
+      auto r = q->get();
+      list.push_back({{"origin", Hex(r.getOrigin())}, {"first_seq", r.getFirstSeq()}, {"last_seq", r.getLastSeq()},
+                      {"reason", r.getReason().cStr()}, {"source", r.getSource().cStr()},
+                      {"received_at_ms", r.getReceivedAt()}, {"entries", r.getEntries().size()}});
+      return true;
+    });
+    if (!scanned.ok()) return runner.Fail(scanned, opts->json);
+    if (opts->json) return PrintJson({{"quarantine", list}});
+    if (list.empty()) std::cout << "quarantine is empty\n";
+    for (const auto& q : list) {
+      if (q.contains("unreadable")) {
+        std::cout << "(unreadable entry: " << q["unreadable"].get<std::string>() << ")\n";
+        continue;
+      }
+      std::cout << "origin " << q["origin"].get<std::string>() << " seq " << q["first_seq"] << ".." << q["last_seq"]
+                << " from " << q["source"].get<std::string>() << ": " << q["reason"].get<std::string>() << "\n";
+    }
+  });
+}
+
+void AddConflicts(CLI::App& app, Runner& runner) {
+  auto* group = app.add_subcommand("conflicts", "concurrent edits and duplicate cases");
+  group->require_subcommand(1);
+
+  struct ListOptions {
+    NodeOptions node;
+    bool all = false;
+  };
+  auto list_opts = std::make_shared<ListOptions>();
+  auto* list_cmd = group->add_subcommand("list", "the review queue: open conflicts an operator must decide");
+  list_opts->node.AddTo(list_cmd, false);
+  list_cmd->add_flag("--all", list_opts->all, "also those settled automatically or already resolved");
+  list_cmd->callback([list_opts, &runner] {
+    auto node = OpenForReading(list_opts->node);
+    if (!node.ok()) return runner.Fail(node.status(), list_opts->node.json);
+    json list = json::array();
+    Status scanned = (*node)->store().ScanConflicts("", [&](std::string_view, std::string_view bytes) {
+      auto c = storage::Parsed<schema::Conflict>::Parse(bytes, "conflict");
+      if (!c.ok()) return true;
+      json j = ConflictJson(c->get());
+      if (list_opts->all || (j["open"].get<bool>() && j["review"].get<bool>())) list.push_back(j);
+      return true;
+    });
+    if (!scanned.ok()) return runner.Fail(scanned, list_opts->node.json);
+    if (list_opts->node.json) return PrintJson({{"conflicts", list}});
+    if (list.empty()) std::cout << "no conflicts to review\n";
+    for (const auto& c : list) {
+      std::cout << c["id"].get<std::string>() << "  record " << c["record"].get<std::string>() << "  "
+                << c["kind"].get<std::string>();
+      if (c.contains("field")) {
+        std::cout << " of " << c["field"].get<std::string>() << ": kept " << c["kept"].get<std::string>()
+                  << ", other " << c["other"].get<std::string>();
+      } else {
+        std::cout << " with record " << c["other_record"].get<std::string>();
+      }
+      std::cout << (c["open"].get<bool>() ? "" : "  (resolved)") << "\n";
+    }
+  });
+
+  struct ResolveOptions {
+    NodeOptions node;
+    std::string id;
+    std::string keep;
+  };
+  auto opts = std::make_shared<ResolveOptions>();
+  auto* cmd = group->add_subcommand("resolve", "decide a conflict: write the change that settles it everywhere");
+  opts->node.AddTo(cmd, true);
+  cmd->add_option("id", opts->id, "the conflict's id (dancu conflicts list)")->required();
+  cmd->add_option("--keep", opts->keep,
+                  "concurrent edit: kept or other (whose value stays); duplicate citizen number: the record id that "
+                  "survives (the other is merged into it)")
+      ->required();
+  cmd->callback([opts, &runner] {
+    auto session = OpenForWriting(opts->node);
+    if (!session.ok()) return runner.Fail(session.status(), opts->node.json);
+    storage::Store& store = session->node->store();
+    auto conflict = FindConflict(store, opts->id);
+    if (!conflict.ok()) return runner.Fail(conflict.status(), opts->node.json);
+    auto c = conflict->get();
+    if (c.getResolvedBy().getOrigin() != 0) {
+      return runner.Fail(Status::FailedPrecondition("conflict " + opts->id + " is resolved already"), opts->node.json);
+    }
+    Result<storage::Draft> draft = Status::InvalidArgument("");
+    if (c.getKind() == schema::ConflictKind::CONCURRENT_EDIT) {
+      if (opts->keep != "kept" && opts->keep != "other") {
+        return runner.Fail(Status::InvalidArgument("--keep must be kept or other for a concurrent edit"), opts->node.json);
+      }
+      draft = ResolvingDraft(store, c.getRecordId().cStr(), c.getField(), opts->keep == "kept" ? c.getKept() : c.getOther());
+    } else {
+      std::string a = c.getRecordId().cStr(), b = c.getOtherRecordId().cStr();
+      if (opts->keep != a && opts->keep != b) {
+        return runner.Fail(Status::InvalidArgument("--keep must name " + a + " or " + b), opts->node.json);
+      }
+      storage::Draft merge;
+      merge.record_id = opts->keep == a ? b : a;
+      merge.operation = schema::Operation::MERGE_DUPLICATE;
+      merge.fields = {storage::fields::kMergedInto};
+      merge.Values().setMergedInto(opts->keep);
+      draft = std::move(merge);
+    }
+    if (!draft.ok()) return runner.Fail(draft.status(), opts->node.json);
+    draft->officer = session->officer;
+    std::vector<storage::Draft> drafts;
+    drafts.push_back(std::move(draft.value()));
+    auto outcome = session->node->Append(drafts);
+    if (!outcome.ok()) return runner.Fail(outcome.status(), opts->node.json);
+    if (!outcome->rejected.empty()) {
+      runner.Set(kExitRejected);
+      const auto& errors = outcome->rejected.front().errors;
+      if (opts->node.json) return PrintJson({{"resolved", false}, {"errors", ErrorsJson(errors)}});
+      std::cerr << "dancu: the resolving change was refused: " << ErrorsText(errors) << "\n";
+      return;
+    }
+    const auto& accepted = outcome->accepted.front();
+    if (opts->node.json) {
+      PrintJson({{"resolved", opts->id}, {"record", accepted.record_id}, {"seq", accepted.seq}});
+    } else {
+      std::cout << "resolved " << opts->id << " by change " << accepted.seq << " on record " << accepted.record_id
+                << "; it replicates with the next sync\n";
+    }
+  });
+}
+
+void AddRevoke(CLI::App& app, Runner& runner) {
+  struct Options {
+    NodeOptions node;
+    std::string node_id;
+    uint64_t after_seq = 0;
+  };
+  auto opts = std::make_shared<Options>();
+  auto* cert = app.get_subcommand("cert");
+  auto* cmd = cert->add_subcommand("revoke", "central: revoke a node's key (a stolen laptop); replicates everywhere");
+  cmd->add_option("--data", opts->node.data_dir, "central's data directory")->required();
+  cmd->add_option("--node", opts->node_id, "the node id to revoke")->required();
+  cmd->add_option("--after-seq", opts->after_seq, "the last seq of its log that stays trusted")->required();
+  cmd->add_option("--passphrase-file", opts->node.passphrase_file, "file holding the node key's passphrase");
+  cmd->add_flag("--json", opts->node.json, "machine-readable output");
+  cmd->callback([opts, &runner] {
+    auto id = ParseNodeId(opts->node_id);
+    if (!id.ok()) return runner.Fail(id.status(), opts->node.json);
+    auto passphrase = ReadSecret(opts->node.passphrase_file, "DANCU_PASSPHRASE");
+    if (!passphrase.ok()) return runner.Fail(passphrase.status(), opts->node.json);
+    auto node = node::Node::Open(opts->node.data_dir, node::KeyAccess::kSign, *passphrase);
+    if (!node.ok()) return runner.Fail(node.status(), opts->node.json);
+    if ((*node)->config().role != schema::Role::CENTRAL) {
+      return runner.Fail(Status::PermissionDenied("only central, which holds the root key, revokes"), opts->node.json);
+    }
+    auto key = (*node)->signing_key();
+    if (!key.ok()) return runner.Fail(key.status(), opts->node.json);
+    std::string revocation = node::MakeRevocation(**key, *id, opts->after_seq, storage::HybridClock::SystemMillis());
+    auto added = (*node)->directory().AddRevocation(revocation);
+    if (!added.ok()) return runner.Fail(added.status(), opts->node.json);
+    if (opts->node.json) return PrintJson({{"revoked", opts->node_id}, {"after_seq", opts->after_seq}});
+    std::cout << "revoked node " << opts->node_id << " after its seq " << opts->after_seq
+              << "; the revocation replicates with every sync\n";
+  });
+}
+
+}  // namespace
+
+void AddReplicationCommands(CLI::App& app, Runner& runner) {
+  AddSync(app, runner);
+  AddQuarantine(app, runner);
+  AddConflicts(app, runner);
+  AddRevoke(app, runner);
+}
+
+}  // namespace dancu::tools
