@@ -2,7 +2,8 @@
 # The README demo: installs and builds dancu, then runs a commune node doing the real job —
 # certified under its district and central, importing a generated commune, searching, enrolling
 # fingerprints (libfprint's virtual reader fed NIST prints) and a photo for a CCCD application,
-# recording events, reporting the campaign's figures and verifying its signed log.
+# recording events, reporting the campaign's figures and verifying its signed log; then a second
+# commune, and both replicating through their district to central over CurveZMQ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -79,5 +80,35 @@ dancu report --data "$DEMO/lung-cu"
 step "Every hash and signature re-checked, the log replayed into a fresh state"
 dancu log verify --data "$DEMO/lung-cu"
 echo "state hash: $(dancu state-hash --data "$DEMO/lung-cu")"
+
+step "A second commune, Má Lé, certified by the district, registers 2,000 residents offline"
+dancu init --data "$DEMO/ma-le" --role commune --unit 00718
+dancu cert request --data "$DEMO/ma-le" --out "$DEMO/ma-le.req"
+dancu cert issue --data "$DEMO/dong-van" --request "$DEMO/ma-le.req" --out "$DEMO/ma-le.cert"
+dancu cert install --data "$DEMO/ma-le" "$DEMO/ma-le.cert"
+dancu gen residents --unit 00718 --count 2000 --seed 718 > "$DEMO/ma-le.jsonl"
+dancu import --data "$DEMO/ma-le" "$DEMO/ma-le.jsonl" | tail -n 1
+
+step "Replication over CurveZMQ: the district serves its communes, each commune syncs when its link is up"
+dancu serve --data "$DEMO/dong-van" --listen tcp://127.0.0.1:7402 > "$DEMO/dong-van.serve.log" 2>&1 &
+district_pid=$!
+sleep 1
+dancu sync --data "$DEMO/lung-cu" --peer tcp://127.0.0.1:7402
+dancu sync --data "$DEMO/ma-le" --peer tcp://127.0.0.1:7402
+kill "$district_pid"; wait "$district_pid" || true
+
+step "The district relays everything authored below it to central"
+dancu serve --data "$DEMO/central" --listen tcp://127.0.0.1:7401 > "$DEMO/central.serve.log" 2>&1 &
+central_pid=$!
+sleep 1
+dancu sync --data "$DEMO/dong-van" --peer tcp://127.0.0.1:7401
+kill "$central_pid"; wait "$central_pid" || true
+
+step "Central's figures, its log verified, and one state for the same changes everywhere"
+dancu report --data "$DEMO/central"
+dancu log verify --data "$DEMO/central"
+dancu quarantine list --data "$DEMO/central"
+echo "central  $(dancu state-hash --data "$DEMO/central")"
+echo "district $(dancu state-hash --data "$DEMO/dong-van")"
 echo
-echo "The nodes stay in $DEMO; try: build/tools/dancu resident find --data $DEMO/lung-cu 'hoang van'"
+echo "The nodes stay in $DEMO; try: build/tools/dancu resident find --data $DEMO/central 'hoang van'"
