@@ -25,7 +25,8 @@ std::string Slurp(const std::string& path) {
 
 }  // namespace
 
-ServeProcess::ServeProcess(const std::string& data, const std::vector<std::string>& extra) {
+ServeProcess::ServeProcess(const std::string& data, const std::vector<std::string>& extra,
+                           const std::map<std::string, std::string>& env) {
   char out_path[] = "/tmp/dancu-serve-out-XXXXXX", err_path[] = "/tmp/dancu-serve-err-XXXXXX";
   const int out_fd = ::mkstemp(out_path), err_fd = ::mkstemp(err_path);
   REQUIRE(out_fd >= 0);
@@ -41,6 +42,9 @@ ServeProcess::ServeProcess(const std::string& data, const std::vector<std::strin
     ::dup2(null_fd, 0);
     ::dup2(out_fd, 1);
     ::dup2(err_fd, 2);
+    ::unsetenv("FP_VIRTUAL_IMAGE");
+    ::unsetenv("FP_VIRTUAL_DEVICE");
+    for (const auto& [key, value] : env) ::setenv(key.c_str(), value.c_str(), 1);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,9 +12,11 @@ namespace dancu::testing {
 
 class ServeProcess {
  public:
-  // Starts `dancu serve --data DATA --http 127.0.0.1:0 EXTRA...` and waits (REQUIREs, up to 30 s)
+  // Starts `dancu serve --data DATA --http 127.0.0.1:0 EXTRA...` with `env` added to the
+  // environment (no fingerprint reader unless `env` names one) and waits (REQUIREs, up to 30 s)
   // for it to announce its address.
-  ServeProcess(const std::string& data, const std::vector<std::string>& extra = {});
+  ServeProcess(const std::string& data, const std::vector<std::string>& extra = {},
+               const std::map<std::string, std::string>& env = {});
   ~ServeProcess();  // SIGKILL if still running
   ServeProcess(const ServeProcess&) = delete;
   ServeProcess& operator=(const ServeProcess&) = delete;

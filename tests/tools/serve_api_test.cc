@@ -1,8 +1,6 @@
 // The web console's JSON API, through a real `dancu serve --http` process: bad input of every kind
 // gets a clear JSON error and changes nothing (the state hash is the same after the server has
 // stopped), and a good change is made in the logged-in officer's name.
-#include <httplib.h>
-
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
@@ -11,6 +9,7 @@
 #include <thread>
 
 #include "tests/support/commune_cli.h"
+#include "tests/support/console_client.h"
 #include "tests/support/serve_process.h"
 
 namespace dancu::testing {
@@ -18,75 +17,14 @@ namespace {
 
 using nlohmann::json;
 
-const char kPassword[] = "mật khẩu của An";
-
-// A browser's view of the console: its cookie and CSRF token.
-class Browser {
- public:
-  explicit Browser(const ServeProcess& server) : client_(server.host(), server.port()) {
-    client_.set_read_timeout(std::chrono::seconds(30));
-  }
-
-  httplib::Result Login(const std::string& body) {
-    auto res = client_.Post("/api/login", body, "application/json");
-    REQUIRE(res);
-    if (res->status == 200) {
-      const std::string cookie = res->get_header_value("Set-Cookie");
-      cookie_ = cookie.substr(0, cookie.find(';'));
-      csrf_ = json::parse(res->body)["csrf_token"];
-    }
-    return res;
-  }
-  void LogIn() {
-    auto res = Login(json{{"officer", "officer.an"}, {"password", kPassword}}.dump());
-    REQUIRE(res->status == 200);
-  }
-
-  httplib::Result Get(const std::string& path) {
-    auto res = client_.Get(path.c_str(), Headers(false));
-    REQUIRE(res);
-    return res;
-  }
-  httplib::Result Post(const std::string& path, const std::string& body,
-                       const std::string& type = "application/json") {
-    auto res = client_.Post(path.c_str(), Headers(true), body, type.c_str());
-    REQUIRE(res);
-    return res;
-  }
-
-  std::string cookie_;
-  std::string csrf_;
-  httplib::Headers extra_;
-
- private:
-  httplib::Headers Headers(bool changes) const {
-    httplib::Headers headers = extra_;
-    if (!cookie_.empty()) headers.emplace("Cookie", cookie_);
-    if (changes && !csrf_.empty()) headers.emplace("X-CSRF-Token", csrf_);
-    return headers;
-  }
-  httplib::Client client_;
-};
-
-// REQUIREs a JSON error with `status` and `code`; returns its body.
-json ExpectError(const httplib::Result& res, int status, const std::string& code) {
-  INFO(res->status << " " << res->body);
-  REQUIRE(res->status == status);
-  REQUIRE(res->get_header_value("Content-Type") == "application/json");
-  json body = json::parse(res->body);
-  CHECK(body["error"]["code"] == code);
-  CHECK_FALSE(body["error"]["message"].get<std::string>().empty());
-  return body;
-}
-
 // Runs `scenario` against a fresh `dancu serve` of the commune, stops it with SIGTERM (it must
 // exit 0), and REQUIREs the state hash to be what it was before.
-void ExpectNothingChanged(CommuneCli& cli, const std::function<void(ServeProcess&, Browser&)>& scenario,
+void ExpectNothingChanged(CommuneCli& cli, const std::function<void(ServeProcess&, ConsoleClient&)>& scenario,
                           const std::vector<std::string>& serve_args = {}) {
   const std::string before = cli.StateHash();
   {
     ServeProcess server(cli.data(), serve_args);
-    Browser browser(server);
+    ConsoleClient browser(server);
     scenario(server, browser);
     INFO(server.output());
     REQUIRE(server.Stop() == 0);
@@ -98,8 +36,8 @@ json Resident(uint32_t serial, const std::string& name) { return ValidResident(s
 
 TEST_CASE("the console logs officers in with an HttpOnly SameSite=Strict cookie") {
   CommuneCli cli;
-  ExpectNothingChanged(cli, [](ServeProcess&, Browser& browser) {
-    auto res = browser.Login(json{{"officer", "officer.an"}, {"password", kPassword}}.dump());
+  ExpectNothingChanged(cli, [](ServeProcess&, ConsoleClient& browser) {
+    auto res = browser.Login(json{{"officer", "officer.an"}, {"password", kOfficerPassword}}.dump());
     REQUIRE(res->status == 200);
     const std::string cookie = res->get_header_value("Set-Cookie");
     CHECK_THAT(cookie, Catch::StartsWith("dancu_session="));
@@ -117,11 +55,11 @@ TEST_CASE("the console logs officers in with an HttpOnly SameSite=Strict cookie"
 
 TEST_CASE("bad credentials and malformed logins get clear errors and no session") {
   CommuneCli cli;
-  ExpectNothingChanged(cli, [](ServeProcess&, Browser& browser) {
+  ExpectNothingChanged(cli, [](ServeProcess&, ConsoleClient& browser) {
     auto wrong = browser.Login(json{{"officer", "officer.an"}, {"password", "not the password"}}.dump());
     ExpectError(wrong, 401, "bad_credentials");
     CHECK_FALSE(wrong->has_header("Set-Cookie"));
-    ExpectError(browser.Login(json{{"officer", "nobody"}, {"password", kPassword}}.dump()), 401,
+    ExpectError(browser.Login(json{{"officer", "nobody"}, {"password", kOfficerPassword}}.dump()), 401,
                 "bad_credentials");
     ExpectError(browser.Login(R"({"officer": "officer.an")"), 400, "invalid_json");
     ExpectError(browser.Login(R"({"officer": "officer.an"})"), 400, "missing_field");
@@ -133,10 +71,10 @@ TEST_CASE("bad credentials and malformed logins get clear errors and no session"
 
 TEST_CASE("changes without a session are refused and change nothing") {
   CommuneCli cli;
-  ExpectNothingChanged(cli, [](ServeProcess&, Browser& browser) {
+  ExpectNothingChanged(cli, [](ServeProcess&, ConsoleClient& browser) {
     ExpectError(browser.Post("/api/residents", Resident(1, "Nguyễn Văn An").dump()), 401, "no_session");
-    browser.cookie_ = "dancu_session=" + std::string(64, 'a');
-    browser.csrf_ = std::string(64, 'b');
+    browser.cookie = "dancu_session=" + std::string(64, 'a');
+    browser.csrf = std::string(64, 'b');
     ExpectError(browser.Post("/api/residents", Resident(1, "Nguyễn Văn An").dump()), 401, "no_session");
     ExpectError(browser.Get("/api/residents?q=an"), 401, "no_session");
   });
@@ -146,7 +84,7 @@ TEST_CASE("an expired session is refused and changes nothing") {
   CommuneCli cli;
   ExpectNothingChanged(
       cli,
-      [](ServeProcess&, Browser& browser) {
+      [](ServeProcess&, ConsoleClient& browser) {
         browser.LogIn();
         REQUIRE(browser.Get("/api/session")->status == 200);
         std::this_thread::sleep_for(std::chrono::milliseconds(1800));  // idle 1.2 s is the limit
@@ -160,22 +98,22 @@ TEST_CASE("an expired session is refused and changes nothing") {
 TEST_CASE("a forged or missing CSRF token, or another site's origin, is refused") {
   CommuneCli cli;
   cli.Add(ValidResident(1));
-  ExpectNothingChanged(cli, [](ServeProcess& server, Browser& browser) {
+  ExpectNothingChanged(cli, [](ServeProcess& server, ConsoleClient& browser) {
     browser.LogIn();
-    const std::string real = browser.csrf_;
-    browser.csrf_ = std::string(real.size(), real[0] == 'f' ? 'e' : 'f');  // same length, wrong
+    const std::string real = browser.csrf;
+    browser.csrf = std::string(real.size(), real[0] == 'f' ? 'e' : 'f');  // same length, wrong
     ExpectError(browser.Post("/api/residents", Resident(2, "Nguyễn Văn Bình").dump()), 403, "csrf");
-    browser.csrf_ = real.substr(0, 63);
+    browser.csrf = real.substr(0, 63);
     ExpectError(browser.Post("/api/residents", Resident(2, "Nguyễn Văn Bình").dump()), 403, "csrf");
-    browser.csrf_ = "";
+    browser.csrf = "";
     ExpectError(browser.Post("/api/residents/001085000001/death", "{}"), 403, "csrf");
     ExpectError(browser.Post("/api/logout", "{}"), 403, "csrf");
-    browser.csrf_ = real;
-    browser.extra_ = {{"Origin", "http://evil.example"}};
+    browser.csrf = real;
+    browser.extra = {{"Origin", "http://evil.example"}};
     ExpectError(browser.Post("/api/residents/001085000001/death", "{}"), 403, "origin");
-    browser.extra_ = {{"Host", "evil.example:" + std::to_string(server.port())}};
+    browser.extra = {{"Host", "evil.example:" + std::to_string(server.port())}};
     ExpectError(browser.Get("/api/session"), 421, "wrong_host");
-    browser.extra_ = {};
+    browser.extra = {};
     REQUIRE(browser.Get("/api/session")->status == 200);  // the session itself still works
   });
 }
@@ -183,7 +121,7 @@ TEST_CASE("a forged or missing CSRF token, or another site's origin, is refused"
 TEST_CASE("malformed JSON, missing fields and invalid values change nothing") {
   CommuneCli cli;
   const std::string id = cli.Add(ValidResident(1));
-  ExpectNothingChanged(cli, [&id](ServeProcess&, Browser& browser) {
+  ExpectNothingChanged(cli, [&id](ServeProcess&, ConsoleClient& browser) {
     browser.LogIn();
     ExpectError(browser.Post("/api/residents", R"({"full_name": "Lò Thị Mai",)"), 400, "invalid_json");
     ExpectError(browser.Post("/api/residents", "not json at all"), 400, "invalid_json");
@@ -235,7 +173,7 @@ TEST_CASE("a registration and a death are made in the officer's name and change 
   std::string id;
   {
     ServeProcess server(cli.data());
-    Browser browser(server);
+    ConsoleClient browser(server);
     browser.LogIn();
     auto created = browser.Post("/api/residents", Resident(7, "Lò Văn Mai").dump());
     INFO(created->body);
@@ -295,7 +233,7 @@ TEST_CASE("a registration and a death are made in the officer's name and change 
 TEST_CASE("the console's pages are served from the binary with a strict policy") {
   CommuneCli cli;
   ServeProcess server(cli.data());
-  Browser browser(server);
+  ConsoleClient browser(server);
   auto index = browser.Get("/");
   REQUIRE(index->status == 200);
   CHECK_THAT(index->body, Catch::Contains("/static/app.js"));
