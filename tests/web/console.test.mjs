@@ -15,15 +15,23 @@ import { chromium } from 'playwright-core';
 const DANCU = process.env.DANCU_BINARY;
 const ARTIFACTS = process.env.DANCU_WEB_ARTIFACTS || join(tmpdir(), 'dancu-web-artifacts');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SAMPLE_PHOTO = process.env.DANCU_SAMPLE_PHOTO;      // tools/fixtures' dancu-sample-photo
+const VIRTUAL_FINGER = process.env.DANCU_VIRTUAL_FINGER;  // tools/fixtures' dancu-virtual-finger
+const PRINTS = `${process.env.DANCU_SHARED_DATA}/prints`;
 const PASSWORD = 'mật khẩu của An';
 const OFFICER = 'officer.an';
 
 assert.ok(DANCU, 'set DANCU_BINARY to the dancu binary');
+assert.ok(SAMPLE_PHOTO && VIRTUAL_FINGER && process.env.DANCU_SHARED_DATA,
+          'set DANCU_SAMPLE_PHOTO, DANCU_VIRTUAL_FINGER and DANCU_SHARED_DATA');
 mkdirSync(ARTIFACTS, { recursive: true });
 
 const dir = mkdtempSync(join(tmpdir(), 'dancu-web-'));
 const data = join(dir, 'node');
-const env = { ...process.env, DANCU_OFFICER: OFFICER, DANCU_PASSWORD: PASSWORD };
+const socket = join(dir, 'reader.socket');
+// The server's only fingerprint reader is libfprint's virtual_image on `socket`.
+const env = { ...process.env, DANCU_OFFICER: OFFICER, DANCU_PASSWORD: PASSWORD,
+              FP_DRIVERS_WHITELIST: 'virtual_image', FP_VIRTUAL_IMAGE: socket };
 const dancu = (...args) => execFileSync(DANCU, args, { env, encoding: 'utf8' });
 
 let server;
@@ -64,6 +72,13 @@ async function shot(name) {
 before(async () => {
   dancu('init', '--data', data, '--role', 'commune', '--unit', '00001');
   dancu('officer', 'add', '--data', data, '--name', OFFICER);
+  // Certified by a central node, so that biometrics can be sealed to central's key.
+  const central = join(dir, 'central');
+  dancu('init', '--data', central, '--role', 'central', '--unit', 'VN');
+  dancu('cert', 'request', '--data', data, '--out', join(dir, 'request'));
+  dancu('cert', 'issue', '--data', central, '--request', join(dir, 'request'), '--out', join(dir, 'chain'));
+  dancu('cert', 'install', '--data', data, join(dir, 'chain'));
+  execFileSync(SAMPLE_PHOTO, [join(dir, 'photo.jpg')]);
   const lines = [
     resident(1, 'Đặng Thị Hồng Nhung', { sex: 'female', citizen_no: '001185000001' }),
     resident(2, 'Nguyễn Văn An'),
@@ -187,11 +202,73 @@ test('a death is recorded from the resident page', async () => {
   assert.match(operations[1], /Khai tử/);
 });
 
+test('a CCCD application is prepared in the browser: photo, fingers with live progress, submit', async () => {
+  await page.click('#nav-search');
+  await page.fill('#search-input', 'nguyen van an');
+  const link = page.locator('#search-results tbody tr a', { hasText: 'Nguyễn Văn An' });
+  await link.waitFor();
+  await link.click();
+  await page.waitForSelector('#application-missing');
+  assert.equal(await page.locator('#application-missing li').count(), 3);
+  assert.equal(await page.locator('#apply-card').count(), 0);
+
+  await page.setInputFiles('#photo-file', join(dir, 'photo.jpg'));
+  await page.click('#photo-upload');
+  await page.waitForSelector('#notice');
+  assert.equal(await page.textContent('#notice'), 'Đã lưu ảnh.');
+  assert.match(await page.textContent('#photo'), /Đã có ảnh \(jpeg, 480×640\)/);
+  assert.equal(await page.locator('#application-missing li').count(), 2);
+
+  await page.selectOption('#finger-select', 'left-index');
+  await page.click('#finger-missing');
+  await page.locator('#notice', { hasText: 'Đã lưu thay đổi.' }).waitFor();
+  assert.equal(await page.textContent('tr[data-finger=left_index] td:last-child'), 'mất ngón');
+
+  // The right index through the reader: the page shows each prompt as the reader asks, and the
+  // virtual finger answers each prompt it sees there.
+  const finger = spawn(VIRTUAL_FINGER, ['--socket', socket, join(PRINTS, 'whorl.png')],
+                       { stdio: ['pipe', 'ignore', 'inherit'] });
+  await page.selectOption('#finger-select', 'right-index');
+  await page.click('#finger-capture');
+  const prompts = [];
+  const deadline = Date.now() + 120000;
+  const done = page.locator('#notice', { hasText: 'Đã lấy vân tay.' });
+  while (!(await done.count())) {
+    assert.ok(Date.now() < deadline, `the capture did not finish: ${prompts.join(' | ')}`);
+    const text = (await page.locator('#finger-progress').textContent({ timeout: 1000 }).catch(() => '')) || '';
+    if (text.startsWith('Đặt ngón tay') && text !== prompts[prompts.length - 1]) {
+      prompts.push(text);
+      if (prompts.length === 2) await shot('08-finger-capture-in-progress');
+      finger.stdin.write('place the finger\n');
+    }
+    assert.ok(!/Không lấy được/.test(text), text);
+    await page.waitForTimeout(100);
+  }
+  finger.stdin.end();
+  assert.equal(await page.textContent('#notice'), 'Đã lấy vân tay.');
+  assert.match(prompts[0], /lần 1\/\d/);
+  assert.match(prompts[1], /lần 2\/\d/);
+  assert.equal(prompts[prompts.length - 1], 'Đặt ngón tay thêm một lần để kiểm tra');
+  assert.equal(await page.textContent('tr[data-finger=right_index] td:last-child'), 'đã lấy');
+
+  // Nothing is missing now: the application is submitted.
+  assert.equal(await page.locator('#application-missing').count(), 0);
+  await page.click('#apply-card');
+  await page.locator('#notice', { hasText: 'Đã nộp hồ sơ CCCD.' }).waitFor();
+  assert.equal(await page.textContent('#notice'), 'Đã nộp hồ sơ CCCD.');
+  assert.match(await page.textContent('#application'), /Trạng thái: đã nộp/);
+  const operations = await page.locator('#history tbody tr').allTextContents();
+  assert.deepEqual(operations.map((row) => /Ảnh chân dung|Ngoại lệ vân tay|Lấy vân tay|CCCD/.exec(row)?.[0]).slice(1),
+                   ['Ảnh chân dung', 'Ngoại lệ vân tay', 'Lấy vân tay', 'CCCD']);
+  await shot('09-cccd-applied');
+});
+
 test('the progress page draws the chart, and sync is a placeholder', async () => {
   await page.click('#nav-report');
   await page.waitForSelector('#report-chart');
   assert.equal(await page.locator('#report-chart rect.bar-clean').count(), 2);  // one unit + legend
   assert.equal(await page.locator('#report-table tfoot td.num').first().textContent(), '4');
+  assert.match(await page.textContent('#report-table tfoot'), /1 \(33,33%\)/);  // one application of 3 living
   await shot('06-report');
   await page.click('#nav-sync');
   await page.waitForSelector('#sync-status');

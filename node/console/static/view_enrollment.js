@@ -102,6 +102,7 @@ function fingerCard(view, reload) {
 
   const capture = async () => {
     busy(true);
+    document.getElementById('notice')?.remove();  // an earlier action's outcome
     try {
       const started = await api.post(`/api/residents/${id}/fingers/${select.value}`, { capture: true });
       const end = await poll(started.capture);
