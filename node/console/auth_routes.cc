@@ -86,11 +86,20 @@ void AddAuthRoutes(httplib::Server& server, ConsoleContext& ctx) {
     if (!officer) return;
     auto password = RequireString(*body, "password", res);
     if (!password) return;
+    std::chrono::seconds retry_after{0};
+    if (!ctx.logins.Allowed(*officer, &retry_after)) {
+      res.set_header("Retry-After", std::to_string(retry_after.count()));
+      return SendError(res, 429, "too_many_attempts",
+                       "too many failed logins for this officer; try again in " +
+                           std::to_string(retry_after.count()) + " s");
+    }
     Status checked = node::CheckOfficer(ctx.node.store(), *officer, *password);
     if (checked.code() == Status::Code::kPermissionDenied) {
+      ctx.logins.Failed(*officer);
       return SendError(res, 401, "bad_credentials", "unknown officer or wrong password");
     }
     if (!checked.ok()) return SendStatus(res, checked);
+    ctx.logins.Succeeded(*officer);
     const std::string old = CookieValue(req, kSessionCookie);
     if (!old.empty()) ctx.sessions.Remove(old);
     SessionStore::Created created = ctx.sessions.Create(*officer);

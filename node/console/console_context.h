@@ -17,6 +17,7 @@
 #include <string>
 
 #include "node/console/finger_captures.h"
+#include "node/console/login_throttle.h"
 #include "node/console/sessions.h"
 #include "node/node.h"
 
@@ -29,6 +30,7 @@ struct ConsoleContext {
   node::Node& node;
   SessionStore& sessions;
   FingerCaptures& captures;
+  LoginThrottle& logins;
 };
 
 using AuthedHandler =

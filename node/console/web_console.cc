@@ -27,10 +27,11 @@ struct WebConsole::Parts {
   Parts(node::Node& node, const ConsoleOptions& options)
       : sessions(options.session_idle),
         captures(node, options.reader_device, options.capture_timeout),
-        context{node, sessions, captures} {}
+        context{node, sessions, captures, logins} {}
   httplib::Server server;
   SessionStore sessions;
   FingerCaptures captures;
+  LoginThrottle logins;
   ConsoleContext context;
 };
 

@@ -69,6 +69,20 @@ TEST_CASE("bad credentials and malformed logins get clear errors and no session"
   });
 }
 
+TEST_CASE("after five wrong passwords in a minute an officer must wait, even with the right one") {
+  CommuneCli cli;
+  ExpectNothingChanged(cli, [](ServeProcess&, ConsoleClient& browser) {
+    const std::string wrong = json{{"officer", "officer.an"}, {"password", "guess, guess"}}.dump();
+    for (int i = 0; i < 5; ++i) ExpectError(browser.Login(wrong), 401, "bad_credentials");
+    auto refused = browser.Login(json{{"officer", "officer.an"}, {"password", kOfficerPassword}}.dump());
+    ExpectError(refused, 429, "too_many_attempts");
+    CHECK_FALSE(refused->has_header("Set-Cookie"));
+    const int retry_after = std::stoi(refused->get_header_value("Retry-After"));
+    CHECK(retry_after >= 1);
+    CHECK(retry_after <= 60);
+  });
+}
+
 TEST_CASE("changes without a session are refused and change nothing") {
   CommuneCli cli;
   ExpectNothingChanged(cli, [](ServeProcess&, ConsoleClient& browser) {
