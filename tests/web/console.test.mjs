@@ -202,6 +202,33 @@ test('a death is recorded from the resident page', async () => {
   assert.match(operations[1], /Khai tử/);
 });
 
+test('a correction sends only what changed, and a move to an unknown unit is refused beside it', async () => {
+  await page.click('#nav-search');
+  await page.fill('#search-input', 'nguyen van binh');
+  const link = page.locator('#search-results tbody tr a', { hasText: 'Nguyễn Văn Bình' });
+  await link.waitFor();
+  await link.click();
+  await page.waitForSelector('#open-correction');
+  await page.click('#open-correction');
+  assert.equal(await page.inputValue('#correction-full_name'), 'Nguyễn Văn Bình');
+  await page.fill('#correction-full_name', 'Nguyễn Văn Bính');
+  await page.click('#correction button[type=submit]');
+  await page.locator('#notice', { hasText: 'Đã lưu thay đổi.' }).waitFor();
+  assert.equal(await page.textContent('#resident-name'), 'Nguyễn Văn Bính');
+  const rows = page.locator('#history tbody tr');
+  assert.equal(await rows.count(), 2);
+  assert.match(await rows.nth(1).textContent(), /Đính chính/);
+  assert.equal(await rows.nth(1).locator('td').last().textContent(), 'full_name');
+
+  await page.click('#open-move');
+  await page.fill('#move-unit', '99999');
+  await page.click('#move button[type=submit]');
+  const error = page.locator('#move [data-error-for="unit"]');
+  await error.waitFor({ state: 'visible' });
+  assert.match(await error.textContent(), /99999/);
+  assert.equal(await rows.count(), 2);
+});
+
 test('a CCCD application is prepared in the browser: photo, fingers with live progress, submit', async () => {
   await page.click('#nav-search');
   await page.fill('#search-input', 'nguyen van an');
