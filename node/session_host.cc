@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "node/authority.h"
+#include "node/bundles.h"
 #include "storage/canonical.h"
 
 namespace dancu::node {
@@ -50,6 +51,11 @@ std::optional<std::string> NodeSessionHost::ChainOf(uint64_t origin) {
 std::vector<std::string> NodeSessionHost::Revocations() { return node_.directory().Revocations(); }
 
 storage::TrustLookup NodeSessionHost::Trust() { return node_.directory().Trust(); }
+
+void NodeSessionHost::PeerHolds(uint64_t node, const storage::VersionVector& versions) {
+  Status kept = RecordPeerHolds(node_.store(), node, versions);
+  if (!kept.ok()) log_("could not keep what node " + NodeIdHex(node) + " holds: " + kept.ToString());
+}
 
 Result<std::set<uint64_t>> NodeSessionHost::Scope(const replication::PeerIdentity& peer) {
   std::set<uint64_t> scope;

@@ -34,6 +34,8 @@ class NodeSessionHost : public replication::SessionHost {
   storage::TrustLookup Trust() override;
   Result<std::set<uint64_t>> Scope(const replication::PeerIdentity& peer) override;
   void Log(std::string_view line) override { log_(line); }
+  // Keeps the vector known of `node` for its next bundle (node/bundles.h).
+  void PeerHolds(uint64_t node, const storage::VersionVector& versions) override;
 
  private:
   Node& node_;

@@ -1,5 +1,6 @@
 #include "replication/session.h"
 
+#include "replication/segment_ingest.h"
 #include "storage/crypto.h"
 
 namespace dancu::replication {
@@ -86,6 +87,7 @@ Result<std::vector<std::string>> Session::OnMessage(wire::Message::Reader messag
         break;
       case wire::Message::DONE:
         received_done_ = true;
+        NoteSynced();
         break;
       case wire::Message::HEARTBEAT:
         break;
@@ -149,34 +151,18 @@ Status Session::OnSegment(wire::Segment::Reader segment, std::vector<std::string
     Emit(EncodeError(wire::ErrorCode::OVER_CREDIT, "a segment without credit"), out);
     return Status::FailedPrecondition("the peer sent a segment without credit");
   }
-  storage::IncomingRun run;
-  run.origin = span.origin;
-  run.first_seq = span.first_seq;
-  run.source = options_.source;
-  auto decoded = DecodeSegment(segment);
-  if (!decoded.ok()) {
-    run.checkpoint = std::string(AsView(segment.getCheckpoint()));
-    DANCU_RETURN_IF_ERROR(host_.store().Quarantine(run, decoded.status().message()));
+  auto outcome = IngestSegment(host_, segment, options_.source);
+  if (!outcome.ok()) {
+    Emit(EncodeError(wire::ErrorCode::INTERNAL, "the receiver failed to store the segment"), out);
+    return outcome.status();
+  }
+  using Verdict = storage::IngestOutcome::Verdict;
+  stats_.changes_applied += outcome->applied;
+  stats_.conflicts += outcome->conflicts;
+  if (outcome->verdict == Verdict::kRefused) {
     ++stats_.segments_refused;
-    host_.Log("refused a segment of origin " + Hex(span.origin) + ": " + decoded.status().ToString());
-  } else {
-    run.checkpoint = decoded->checkpoint_bytes;
-    run.entries.reserve(decoded->entries.size());
-    for (auto& entry : decoded->entries) run.entries.push_back(std::move(entry.bytes));
-    auto outcome = host_.store().Ingest(run, host_.Trust());
-    if (!outcome.ok()) {
-      Emit(EncodeError(wire::ErrorCode::INTERNAL, "the receiver failed to store the segment"), out);
-      return outcome.status();
-    }
-    using Verdict = storage::IngestOutcome::Verdict;
-    stats_.changes_applied += outcome->applied;
-    stats_.conflicts += outcome->conflicts;
-    if (outcome->verdict == Verdict::kRefused) {
-      ++stats_.segments_refused;
-      host_.Log("refused a segment of origin " + Hex(span.origin) + " (quarantined): " + outcome->reason);
-    } else if (outcome->verdict == Verdict::kNotReady || outcome->verdict == Verdict::kGap) {
-      ++stats_.segments_deferred;
-    }
+  } else if (Waits(*outcome)) {
+    ++stats_.segments_deferred;
   }
   const uint64_t held = host_.store().version_vector().count(span.origin) ? host_.store().version_vector().at(span.origin) : 0;
   ReceiveFlow::Reply reply = receive_.OnDealtWith(span, held);
@@ -223,7 +209,12 @@ Status Session::Pump(std::vector<std::string>& out) {
   if (pending) return Status::Ok();
   sent_done_ = true;
   Emit(EncodeDone(), out);
+  NoteSynced();
   return Status::Ok();
+}
+
+void Session::NoteSynced() {
+  if (synced() && peer_) host_.PeerHolds(peer_->node_id, peer_holds_);
 }
 
 }  // namespace dancu::replication

@@ -64,6 +64,12 @@ class SessionHost {
   virtual Result<std::set<uint64_t>> Scope(const PeerIdentity& peer) = 0;
   // A line for the operator's log.
   virtual void Log(std::string_view line) = 0;
+  // `node` holds at least `versions` (a session with it has synced, or a bundle from it stated
+  // its vector): the base of the next bundle for it (replication/bundle.h).
+  virtual void PeerHolds(uint64_t node, const storage::VersionVector& versions) {
+    (void)node;
+    (void)versions;
+  }
 };
 
 struct SessionOptions {
@@ -110,6 +116,8 @@ class Session {
   // Sends segments while there is credit and something to send; done once all is acknowledged.
   Status Pump(std::vector<std::string>& out);
   void Emit(std::string frame, std::vector<std::string>& out);
+  // Tells the host what the peer holds, once both sides have said done.
+  void NoteSynced();
 
   SessionHost& host_;
   SessionOptions options_;
