@@ -1,11 +1,14 @@
-// What every dancu benchmark program needs: a clock, a fatal check, and a generated commune.
+// What every dancu benchmark program needs: a clock, a fatal check, a generated commune, and the
+// size of a frame on a CurveZMQ link.
 #pragma once
 
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "storage/partial_date.h"
 #include "storage/status.h"
@@ -37,5 +40,18 @@ inline std::string GenerateCommune(uint64_t count, uint64_t seed) {
   Check(WriteResidents(options, out), "generating residents");
   return out.str();
 }
+
+// The same residents, one parsed JSON object each.
+inline std::vector<nlohmann::json> GenerateResidents(uint64_t count, uint64_t seed) {
+  std::vector<nlohmann::json> residents;
+  std::istringstream lines(GenerateCommune(count, seed));
+  for (std::string line; std::getline(lines, line);) residents.push_back(nlohmann::json::parse(line));
+  return residents;
+}
+
+// The bytes a frame of `frame` bytes takes on a CurveZMQ link: the ZMTP frame header (9 bytes
+// for a long frame, 2 for a short one) and the MESSAGE command: name (8), nonce (8), Poly1305
+// tag (16), flags (1).
+inline size_t CurveFrameBytes(size_t frame) { return frame + 33 + (frame + 33 > 255 ? 9 : 2); }
 
 }  // namespace dancu::tools::bench

@@ -31,20 +31,9 @@ namespace {
 
 using bench::Check;
 using bench::Clock;
+using bench::CurveFrameBytes;
 using bench::Seconds;
 
-// What CurveZMQ adds to each frame on the wire: the ZMTP frame header (9 bytes for a long frame,
-// 2 for a short one) and the MESSAGE command: name (8), nonce (8), Poly1305 tag (16), flags (1).
-size_t CurveFrameBytes(size_t frame) { return frame + 33 + (frame + 33 > 255 ? 9 : 2); }
-
-
-// Valid create drafts of `count` generated residents of one commune.
-std::vector<nlohmann::json> Residents(uint64_t count, uint64_t seed) {
-  std::vector<nlohmann::json> residents;
-  std::istringstream lines(bench::GenerateCommune(count, seed));
-  for (std::string line; std::getline(lines, line);) residents.push_back(nlohmann::json::parse(line));
-  return residents;
-}
 
 struct Log {
   uint64_t origin = 0;
@@ -241,8 +230,8 @@ int main(int argc, char** argv) {
 
   auto dir = std::filesystem::temp_directory_path() / ("dancu-bench-wire-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  auto bulk = AppendInBatches(Residents(residents, seed), 2000, (dir / "bulk").string());
-  auto counter = AppendInBatches(Residents(counter_residents, seed + 1), 1, (dir / "counter").string());
+  auto bulk = AppendInBatches(bench::GenerateResidents(residents, seed), 2000, (dir / "bulk").string());
+  auto counter = AppendInBatches(bench::GenerateResidents(counter_residents, seed + 1), 1, (dir / "counter").string());
   std::filesystem::remove_all(dir);
 
   std::vector<SegmentFigures> figures;
