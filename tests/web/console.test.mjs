@@ -172,9 +172,11 @@ test('a form with a bad date shows the message next to the field and saves nothi
 
 test('a new resident is registered and shown, attributed to the officer', async () => {
   await page.fill('#new-resident-birth_date', '2019-02-28');
+  await page.fill('#new-resident-hometown-unit', '00001');
   await page.click('#new-resident button[type=submit]');
   await page.waitForSelector('#resident-name');
   assert.equal(await page.textContent('#resident-name'), 'Lò Thị Mai');
+  assert.match(await page.textContent('dl.details'), /Quê quánPhường Phúc Xá/);
   assert.equal(await page.textContent('#notice'), 'Đã đăng ký cư dân.');
   assert.equal(await page.locator('#history .officer').first().textContent(), OFFICER);
   await shot('05-registered');
@@ -218,7 +220,7 @@ test('a correction sends only what changed, and a move to an unknown unit is ref
   const rows = page.locator('#history tbody tr');
   assert.equal(await rows.count(), 2);
   assert.match(await rows.nth(1).textContent(), /Đính chính/);
-  assert.equal(await rows.nth(1).locator('td').last().textContent(), 'full_name');
+  assert.equal(await rows.nth(1).locator('td.changed').textContent(), 'full_name: Nguyễn Văn Bính');
 
   await page.click('#open-move');
   await page.fill('#move-unit', '99999');

@@ -15,7 +15,7 @@ export function renderNew(main, { session, navigate }) {
       { key: 'citizen_no', inputmode: 'numeric' },
       { key: 'ethnicity', type: 'number' },
       { key: 'nationality', value: 'VN' },
-      { key: 'hometown' },
+      { key: 'hometown.unit', inputmode: 'numeric' },
       { key: 'permanent_residence.unit', value: session.node.unit, inputmode: 'numeric' },
       { key: 'permanent_residence.address' },
       { key: 'household.id' },

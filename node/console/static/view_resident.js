@@ -30,6 +30,16 @@ function detailRows(record, unitNames) {
     .map(([label, value]) => [h('dt', {}, t(label)), h('dd', {}, String(value))]));
 }
 
+// "full_name: Nguyễn Văn Bính", "permanent_residence: 00004, Số 2"; a field set to empty shows "—";
+// the biometrics summary (hashes) only by name.
+function changedValue(values, field) {
+  if (field === 'biometrics') return field;
+  const value = values[field];
+  if (value === undefined || value === null) return `${field}: —`;
+  if (typeof value === 'object') return `${field}: ${Object.values(value).join(', ')}`;
+  return `${field}: ${value}`;
+}
+
 function historyTable(changes) {
   return h('table', { class: 'history', id: 'history' },
     h('thead', {}, h('tr', {}, h('th', {}, t('history.when')), h('th', {}, t('history.what')),
@@ -39,7 +49,7 @@ function historyTable(changes) {
       h('td', {}, has(`op.${c.operation}`) ? t(`op.${c.operation}`) : c.operation),
       h('td', { class: 'officer' }, c.officer),
       h('td', { class: 'mono' }, `${c.origin} #${c.seq}`),
-      h('td', {}, c.fields.join(', '))))));
+      h('td', { class: 'changed' }, c.fields.map((f) => h('div', {}, changedValue(c.values, f))))))));
 }
 
 // The three change forms, one at a time, below the actions bar.
@@ -59,13 +69,15 @@ function actions(view, reload) {
       { key: 'citizen_no', value: record.citizen_no },
       { key: 'ethnicity', type: 'number', value: record.ethnicity },
       { key: 'nationality', value: record.nationality },
-      { key: 'hometown', value: record.hometown },
+      { key: 'hometown.unit', value: record.hometown && record.hometown.unit },
     ],
     // Only what the officer changed is sent, so the change log says what was corrected.
     onSubmit: async (values) => {
       const changed = {};
-      for (const [key, value] of Object.entries(values)) {
-        if (String(value) !== String(record[key] ?? '')) changed[key] = value;
+      for (const [key, typed] of Object.entries(values)) {
+        // A struct keeps what the form does not show (a hometown's address line).
+        const value = typeof typed === 'object' ? { ...record[key], ...typed } : typed;
+        if (JSON.stringify(value) !== JSON.stringify(record[key])) changed[key] = value;
       }
       for (const key of ['birth_date', 'citizen_no', 'hometown', 'nationality', 'ethnicity']) {
         if (record[key] !== undefined && !(key in values)) changed[key] = null;
