@@ -51,3 +51,17 @@ struct Revocation {
   issuedAt @2 :UInt64;     # ms since the Unix epoch
   signature @3 :Data;      # Ed25519 by the root over "dancu/revocation/v1" || nodeId || afterSeq || issuedAt
 }
+
+# A block of citizen-number serials leased down the tree, so that a commune can give a newborn a
+# number while offline and no two nodes ever give the same one. Central leases from its offline
+# pool of each province; every node may sub-lease part of its own block to a child.
+struct Lease {
+  lessee @0 :UInt64;
+  province @1 :Text;       # the citizen-number province part, "002" (Hà Giang)
+  first @2 :UInt32;        # serials first .. first + count - 1, under any century/sex and year
+  count @3 :UInt32;
+  lessor @4 :UInt64;
+  issuedAt @5 :UInt64;     # ms since the Unix epoch
+  parent @6 :Data;         # the lessor's own Lease, canonical; empty when central leases from its pool
+  signature @7 :Data;      # Ed25519 by the lessor over "dancu/lease/v1" || canonical(this, no signature)
+}

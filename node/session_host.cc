@@ -4,6 +4,8 @@
 
 #include "node/authority.h"
 #include "node/bundles.h"
+#include "node/leases.h"
+#include "storage/units.h"
 #include "storage/canonical.h"
 
 namespace dancu::node {
@@ -34,7 +36,16 @@ replication::HelloInfo NodeSessionHost::Hello() {
 Result<replication::PeerIdentity> NodeSessionHost::AcceptChain(std::string_view chain) {
   auto verified = node_.directory().AddChain(chain, clock_());
   if (!verified.ok()) return verified.status();
+  if (node_.directory().RevokedAfter(verified->leaf_node_id)) {
+    return Status::PermissionDenied("node " + NodeIdHex(verified->leaf_node_id) + " is revoked");
+  }
   return IdentityOf(*verified);
+}
+
+std::optional<replication::PeerIdentity> NodeSessionHost::KnownPeer(uint64_t node_id) {
+  auto entry = node_.directory().Find(node_id);
+  if (!entry || node_.directory().RevokedAfter(node_id)) return std::nullopt;
+  return IdentityOf(entry->chain);
 }
 
 Status NodeSessionHost::AcceptRevocation(std::string_view revocation) {
@@ -56,6 +67,41 @@ void NodeSessionHost::PeerHolds(uint64_t node, const storage::VersionVector& ver
   Status kept = RecordPeerHolds(node_.store(), node, versions);
   if (!kept.ok()) log_("could not keep what node " + NodeIdHex(node) + " holds: " + kept.ToString());
 }
+
+namespace {
+// Whether `peer` is this node's parent (the last but one of its own chain).
+bool IsParent(const Node& node, const replication::PeerIdentity& peer) {
+  auto own = node.directory().Find(node.config().node_id);
+  return own && own->chain.lineage.size() >= 2 && own->chain.lineage[own->chain.lineage.size() - 2] == peer.node_id;
+}
+}  // namespace
+
+std::optional<replication::SessionHost::LeaseAsk> NodeSessionHost::WantLease(const replication::PeerIdentity& peer) {
+  const schema::Role role = node_.config().role;
+  if (role == schema::Role::CENTRAL || !IsParent(node_, peer)) return std::nullopt;
+  auto province = ProvinceCodeOf(node_);
+  if (!province.ok()) return std::nullopt;
+  auto remaining = RemainingSerials(node_, *province);
+  if (!remaining.ok() || *remaining >= LeaseLowMark(role)) return std::nullopt;
+  return LeaseAsk{*province, LeaseBlockFor(role)};
+}
+
+Result<std::string> NodeSessionHost::GrantLease(const replication::PeerIdentity& peer, const std::string& province,
+                                                uint32_t count) {
+  // Only to a child, only its province's serials, and no more than a child of its role asks for.
+  if (peer.lineage.size() < 2 || peer.lineage[peer.lineage.size() - 2] != node_.config().node_id) {
+    return Status::PermissionDenied("leases go to this node's own children only");
+  }
+  const auto role = static_cast<schema::Role>(peer.role);
+  const auto* unit = storage::UnitRegistry::Get().ProvinceOf(peer.unit, storage::Era::k2023);
+  if (unit == nullptr || "0" + std::string(unit->code) != province) {
+    return Status::PermissionDenied("a node is leased serials of its own province only");
+  }
+  if (count > LeaseBlockFor(role)) return Status::InvalidArgument("asked for more serials than a block");
+  return node::GrantLease(node_, peer.node_id, province, count, clock_());
+}
+
+Status NodeSessionHost::AcceptLease(std::string_view lease) { return node::AcceptLease(node_, lease); }
 
 Result<std::set<uint64_t>> NodeSessionHost::Scope(const replication::PeerIdentity& peer) {
   std::set<uint64_t> scope;

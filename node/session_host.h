@@ -7,7 +7,8 @@
 //   - unless the peer is above this node: the origins that changed a record homed in the peer's
 //     part of the tree (residents moving in, arriving through the common ancestor).
 // Logs travel whole (every entry of an origin, so that its hash chain verifies), and the version
-// vectors limit them to what the peer lacks.
+// vectors limit them to what the peer lacks. Leases (node/leases.h): a node asks its parent for
+// citizen-number serials when it runs low, and grants its children blocks from its own.
 //
 // Not thread-safe: one per session owner thread; the Node must outlive it.
 #pragma once
@@ -28,11 +29,16 @@ class NodeSessionHost : public replication::SessionHost {
   storage::Store& store() override { return node_.store(); }
   replication::HelloInfo Hello() override;
   Result<replication::PeerIdentity> AcceptChain(std::string_view chain) override;
+  std::optional<replication::PeerIdentity> KnownPeer(uint64_t node_id) override;
   Status AcceptRevocation(std::string_view revocation) override;
   std::optional<std::string> ChainOf(uint64_t origin) override;
   std::vector<std::string> Revocations() override;
   storage::TrustLookup Trust() override;
   Result<std::set<uint64_t>> Scope(const replication::PeerIdentity& peer) override;
+  std::optional<LeaseAsk> WantLease(const replication::PeerIdentity& peer) override;
+  Result<std::string> GrantLease(const replication::PeerIdentity& peer, const std::string& province,
+                                 uint32_t count) override;
+  Status AcceptLease(std::string_view lease) override;
   void Log(std::string_view line) override { log_(line); }
   // Keeps the vector known of `node` for its next bundle (node/bundles.h).
   void PeerHolds(uint64_t node, const storage::VersionVector& versions) override;

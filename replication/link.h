@@ -28,7 +28,12 @@ using LinkLogger = std::function<void(std::string_view line)>;
 struct LinkOptions {
   CurveKeyPair keys;                                       // this node's CurveZMQ key pair
   size_t max_frame_bytes = kMaxFrameBytes;                 // larger frames are refused by libzmq
-  std::chrono::milliseconds heartbeat_interval{5000};      // ZMTP PING; 3 missed intervals drop the link
+  std::chrono::milliseconds heartbeat_interval{5000};      // ZMTP PING while idle
+  // How long a connection may go without a complete frame before it is dropped. libzmq counts
+  // only whole messages as traffic, so this bounds the largest frame a slow link can carry: two
+  // minutes let a 64 kbit/s modem carry a ~960 KB segment, where 3 heartbeats (15 s) would cut
+  // any segment over ~120 KB forever.
+  std::chrono::milliseconds heartbeat_timeout{120000};
   std::chrono::milliseconds handshake_timeout{10000};      // a CurveZMQ handshake must finish within
   LinkLogger log;                                          // may be empty
 };

@@ -1,5 +1,6 @@
 #include "replication/link_socket.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace dancu::replication::internal {
@@ -34,8 +35,9 @@ LinkSocket::LinkSocket(zmq::socket_type type, LinkOptions options)
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(options_.max_frame_bytes));
   socket_.set(zmq::sockopt::heartbeat_ivl, heartbeat);
-  socket_.set(zmq::sockopt::heartbeat_timeout, heartbeat * kMissedHeartbeats);
-  socket_.set(zmq::sockopt::heartbeat_ttl, heartbeat * kMissedHeartbeats);
+  const int timeout = std::max(heartbeat * kMissedHeartbeats, static_cast<int>(options_.heartbeat_timeout.count()));
+  socket_.set(zmq::sockopt::heartbeat_timeout, timeout);
+  socket_.set(zmq::sockopt::heartbeat_ttl, timeout);
   socket_.set(zmq::sockopt::handshake_ivl, static_cast<int>(options_.handshake_timeout.count()));
   socket_.set(zmq::sockopt::curve_secretkey,
               zmq::const_buffer(options_.keys.secret_key.data(), options_.keys.secret_key.size()));

@@ -61,17 +61,26 @@ std::string EncodeCredit(uint32_t segments) {
   return Encode([&](wire::Message::Builder m) { m.initCredit().setSegments(segments); });
 }
 
-std::string EncodeReference(const std::vector<std::string>& chains, const std::vector<std::string>& revocations) {
+std::string EncodeReference(const std::vector<std::string>& chains, const std::vector<std::string>& revocations,
+                            const std::vector<std::string>& leases) {
+  auto fill = [](capnp::List<capnp::Data>::Builder list, const std::vector<std::string>& items) {
+    for (unsigned i = 0; i < items.size(); ++i) {
+      list.set(i, capnp::Data::Reader(reinterpret_cast<const kj::byte*>(items[i].data()), items[i].size()));
+    }
+  };
   return Encode([&](wire::Message::Builder m) {
     auto reference = m.initReference();
-    auto c = reference.initChains(static_cast<unsigned>(chains.size()));
-    for (unsigned i = 0; i < chains.size(); ++i) {
-      c.set(i, capnp::Data::Reader(reinterpret_cast<const kj::byte*>(chains[i].data()), chains[i].size()));
-    }
-    auto r = reference.initRevocations(static_cast<unsigned>(revocations.size()));
-    for (unsigned i = 0; i < revocations.size(); ++i) {
-      r.set(i, capnp::Data::Reader(reinterpret_cast<const kj::byte*>(revocations[i].data()), revocations[i].size()));
-    }
+    fill(reference.initChains(static_cast<unsigned>(chains.size())), chains);
+    fill(reference.initRevocations(static_cast<unsigned>(revocations.size())), revocations);
+    fill(reference.initLeases(static_cast<unsigned>(leases.size())), leases);
+  });
+}
+
+std::string EncodeLeaseRequest(std::string_view province, uint32_t count) {
+  return Encode([&](wire::Message::Builder m) {
+    auto request = m.initLeaseRequest();
+    request.setProvince(capnp::Text::Reader(province.data(), province.size()));
+    request.setCount(count);
   });
 }
 
@@ -100,7 +109,7 @@ Result<ParsedMessage> DecodeMessage(std::string_view frame, size_t max_bytes) {
   if (!message.ok()) return message;
   try {
     auto which = message->get().which();
-    if (static_cast<unsigned>(which) > static_cast<unsigned>(wire::Message::DONE)) {
+    if (static_cast<unsigned>(which) > static_cast<unsigned>(wire::Message::LEASE_REQUEST)) {
       return Status::Corruption("message of unknown kind " + std::to_string(static_cast<unsigned>(which)));
     }
   } catch (const kj::Exception& e) {

@@ -27,7 +27,12 @@ void Session::Emit(std::string frame, std::vector<std::string>& out) {
 
 std::vector<std::string> Session::Start() {
   std::vector<std::string> out;
-  Emit(EncodeHello(host_.Hello()), out);
+  HelloInfo hello = host_.Hello();
+  hello.certificate_chain.clear();  // sent again with the chain if the peer asks (unknownPeer)
+  Emit(EncodeHello(hello), out);
+  const storage::VersionVector held = host_.store().version_vector();
+  Emit(EncodeVersionVector(held), out);
+  Emit(EncodeCredit(receive_.OnConnect(held)), out);
   return out;
 }
 
@@ -41,7 +46,10 @@ Result<std::vector<std::string>> Session::OnMessage(wire::Message::Reader messag
   stats_.bytes_received += frame_bytes;
   std::vector<std::string> out;
   try {
-    if (!peer_ && !message.isHello() && !message.isHeartbeat() && !message.isError()) {
+    // The peer's vector and credit may come before its hello has been accepted (when it had to
+    // say hello again with its chain); nothing else may.
+    if (!peer_ && !message.isHello() && !message.isHeartbeat() && !message.isError() &&
+        !message.isVersionVector() && !message.isCredit()) {
       return Status::FailedPrecondition("the peer spoke before its hello");
     }
     switch (message.which()) {
@@ -57,7 +65,21 @@ Result<std::vector<std::string>> Session::OnMessage(wire::Message::Reader messag
           Status accepted = host_.AcceptRevocation(AsView(revocation));
           if (!accepted.ok()) host_.Log("reference data: a revocation refused: " + accepted.ToString());
         }
+        for (auto lease : message.getReference().getLeases()) {
+          Status accepted = host_.AcceptLease(AsView(lease));
+          if (!accepted.ok()) host_.Log("reference data: a lease refused: " + accepted.ToString());
+        }
         break;
+      case wire::Message::LEASE_REQUEST: {
+        auto request = message.getLeaseRequest();
+        auto granted = host_.GrantLease(*peer_, request.getProvince().cStr(), request.getCount());
+        if (granted.ok()) {
+          Emit(EncodeReference({}, {}, {*granted}), out);
+        } else {
+          host_.Log("no lease for the peer: " + granted.status().ToString());
+        }
+        break;
+      }
       case wire::Message::VERSION_VECTOR:
         DANCU_RETURN_IF_ERROR(OnVersionVector(message.getVersionVector(), out));
         break;
@@ -71,7 +93,10 @@ Result<std::vector<std::string>> Session::OnMessage(wire::Message::Reader messag
         if (send_.OnShortAck(origin, seq)) {
           // It dealt with our segment without taking all of it.
           if (seq < head) {
-            if (deferred_.insert(origin).second) progress_at_defer_ = progress_;
+            // A segment of merged batches waits whole when one of its batches must: resend the
+            // origin one batch per segment, so that the batches that can apply do (another
+            // origin's waiting changes may depend on them), and defer it once it waits batch by batch.
+            if (!single_batch_.insert(origin).second && deferred_.insert(origin).second) progress_at_defer_ = progress_;
           }
         } else {
           send_.OnAck(origin, seq);
@@ -92,6 +117,11 @@ Result<std::vector<std::string>> Session::OnMessage(wire::Message::Reader messag
       case wire::Message::HEARTBEAT:
         break;
       case wire::Message::ERROR:
+        if (message.getError().getCode() == wire::ErrorCode::UNKNOWN_PEER && !hello_with_chain_) {
+          hello_with_chain_ = true;
+          Emit(EncodeHello(host_.Hello()), out);
+          break;
+        }
         host_.Log("peer reports: " + std::string(message.getError().getText().cStr()));
         if (message.getError().getCode() == wire::ErrorCode::NOT_AUTHORIZED ||
             message.getError().getCode() == wire::ErrorCode::UNSUPPORTED_VERSION) {
@@ -113,7 +143,17 @@ Status Session::OnHello(wire::Hello::Reader hello, std::vector<std::string>& out
          out);
     return Status::FailedPrecondition("the peer speaks protocol version " + std::to_string(hello.getProtocolVersion()));
   }
-  auto peer = host_.AcceptChain(AsView(hello.getCertificateChain()));
+  Result<PeerIdentity> peer = Status::NotFound("");
+  if (hello.getCertificateChain().size() == 0) {
+    auto known = host_.KnownPeer(hello.getNodeId());
+    if (!known) {
+      Emit(EncodeError(wire::ErrorCode::UNKNOWN_PEER, "this node does not know yours: send your chain"), out);
+      return Status::Ok();
+    }
+    peer = *known;
+  } else {
+    peer = host_.AcceptChain(AsView(hello.getCertificateChain()));
+  }
   if (!peer.ok() || peer->node_id != hello.getNodeId() ||
       (options_.link_key && *options_.link_key != peer->curve_key)) {
     std::string why = peer.ok() ? "the chain does not name the hello's node or the link's key" : peer.status().ToString();
@@ -124,14 +164,9 @@ Status Session::OnHello(wire::Hello::Reader hello, std::vector<std::string>& out
   auto scope = host_.Scope(*peer_);
   if (!scope.ok()) return scope.status();
   scope_ = std::move(scope.value());
-  std::vector<std::string> chains;
-  for (uint64_t origin : scope_) {
-    if (auto chain = host_.ChainOf(origin)) chains.push_back(std::move(*chain));
-  }
-  Emit(EncodeReference(chains, host_.Revocations()), out);
-  Emit(EncodeVersionVector(host_.store().version_vector()), out);
-  Emit(EncodeCredit(receive_.OnConnect(host_.store().version_vector())), out);
-  return Status::Ok();
+  if (auto revocations = host_.Revocations(); !revocations.empty()) Emit(EncodeReference({}, revocations), out);
+  if (auto ask = host_.WantLease(*peer_)) Emit(EncodeLeaseRequest(ask->province, ask->count), out);
+  return Pump(out);
 }
 
 Status Session::OnVersionVector(wire::VersionVector::Reader versions, std::vector<std::string>& out) {
@@ -172,7 +207,7 @@ Status Session::OnSegment(wire::Segment::Reader segment, std::vector<std::string
 }
 
 Status Session::Pump(std::vector<std::string>& out) {
-  if (!have_peer_vector_ || sent_done_) return Status::Ok();
+  if (!peer_ || !have_peer_vector_ || sent_done_) return Status::Ok();
   const storage::VersionVector mine = host_.store().version_vector();
   // Deferred origins wait until some other origin has advanced since they were deferred.
   if (!deferred_.empty() && progress_ > progress_at_defer_) deferred_.clear();
@@ -185,10 +220,16 @@ Status Session::Pump(std::vector<std::string>& out) {
     pending = true;
     if (deferred_.count(origin)) continue;
     while (send_.CanSend() && send_.NextSeq(origin) <= have) {
-      auto segments = CutSegments(host_.store(), origin, send_.NextSeq(origin) - 1, 1, options_.cut);
+      CutOptions cut = options_.cut;
+      if (single_batch_.count(origin)) cut.target_bytes = 1;
+      auto segments = CutSegments(host_.store(), origin, send_.NextSeq(origin) - 1, 1, cut);
       if (!segments.ok()) return segments.status();
       if (segments->empty()) break;  // entries after the last checkpoint: not yet sendable
       SegmentData& segment = segments->front();
+      if (chains_sent_.insert(origin).second) {
+        // The origin's chain, for a receiver that does not know it yet.
+        if (auto chain = host_.ChainOf(origin)) Emit(EncodeReference({*chain}, {}), out);
+      }
       DANCU_RETURN_IF_ERROR(send_.OnSent(segment.span()));
       ++stats_.segments_sent;
       Emit(EncodeSegment(segment), out);

@@ -3,11 +3,14 @@
 // A session is a state machine over wire messages, with no I/O and no clock of its own: the
 // caller feeds it what arrives (OnMessage) and sends what it returns, over a ZeroMQ link, a
 // simulated network or anything else. Each side:
-//   1. sends hello (its certificate chain);
-//   2. on the peer's hello, verifies the chain, then sends the reference data (the chains of the
-//      origins it may send, every revocation it knows), its version vector and its credit;
-//   3. on the peer's version vector, streams, against credit, the segments the peer lacks of the
-//      origins in the peer's scope (SessionHost::Scope), one origin's segments in order;
+//   1. sends hello, its version vector and its credit at once. The hello omits the certificate
+//      chain: a peer that does not know this node answers unknownPeer, and the hello is sent again
+//      with the chain (so sessions between nodes that know each other cost a few hundred bytes);
+//   2. on the peer's hello, verifies it (the chain, or the one held), then sends the revocations
+//      it knows, if any;
+//   3. with the peer's hello and vector, streams, against credit, the segments the peer lacks of
+//      the origins in the peer's scope (SessionHost::Scope), one origin's segments in order, each
+//      origin's certificate chain before its first segment;
 //   4. receiving a segment, decodes it (replication/segment.h), ingests it (storage::Store::Ingest:
 //      verification, authority, quarantine, causal readiness), and acknowledges what it holds;
 //   5. once everything it sent is acknowledged, sends done.
@@ -55,6 +58,8 @@ class SessionHost {
   virtual HelloInfo Hello() = 0;
   // Verifies a chain against the pinned root and keeps it; the identity of its leaf.
   virtual Result<PeerIdentity> AcceptChain(std::string_view chain) = 0;
+  // The identity of a node whose chain this node holds already (a hello may then omit it).
+  virtual std::optional<PeerIdentity> KnownPeer(uint64_t /*node_id*/) { return std::nullopt; }
   // Verifies a revocation against the pinned root and keeps it.
   virtual Status AcceptRevocation(std::string_view revocation) = 0;
   virtual std::optional<std::string> ChainOf(uint64_t origin) = 0;
@@ -62,6 +67,15 @@ class SessionHost {
   virtual storage::TrustLookup Trust() = 0;
   // The origins whose changes this node sends to `peer`.
   virtual Result<std::set<uint64_t>> Scope(const PeerIdentity& peer) = 0;
+  // Citizen-number leases (node/leases.h): what to ask `peer` for (when it is this node's parent
+  // and this node runs low), a grant for `peer` (when it is a child), and one received.
+  struct LeaseAsk {
+    std::string province;
+    uint32_t count = 0;
+  };
+  virtual std::optional<LeaseAsk> WantLease(const PeerIdentity& peer) = 0;
+  virtual Result<std::string> GrantLease(const PeerIdentity& peer, const std::string& province, uint32_t count) = 0;
+  virtual Status AcceptLease(std::string_view lease) = 0;
   // A line for the operator's log.
   virtual void Log(std::string_view line) = 0;
   // `node` holds at least `versions` (a session with it has synced, or a bundle from it stated
@@ -129,8 +143,11 @@ class Session {
   std::set<uint64_t> scope_;
   std::set<uint64_t> deferred_;  // origins whose last segment could not apply yet
   std::set<uint64_t> refused_;   // origins the peer refused: not sent again this session
+  std::set<uint64_t> single_batch_;  // origins the peer short-acked: sent one batch per segment
   uint64_t progress_ = 0;        // acks that advanced the peer, to know when to retry deferred ones
   uint64_t progress_at_defer_ = 0;
+  std::set<uint64_t> chains_sent_;  // origins whose chain went out in this session
+  bool hello_with_chain_ = false;    // the peer asked for our chain
   bool sent_done_ = false;
   bool received_done_ = false;
   SessionStats stats_;

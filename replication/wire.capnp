@@ -31,7 +31,15 @@ struct Message {
     error @6 :Error;
     reference @7 :Reference;
     done @8 :Void;             # the sender has sent, and had acknowledged, everything in scope
+    leaseRequest @9 :LeaseRequest;
   }
+}
+
+# A child running low on citizen-number serials asks its parent for a block (node/leases.h); the
+# parent answers with a Reference holding the lease, if it can spare one.
+struct LeaseRequest {
+  province @0 :Text;           # "002"
+  count @1 :UInt32;
 }
 
 # Reference data: the certificate chains of the origins whose segments follow (and of the sender),
@@ -39,6 +47,7 @@ struct Message {
 struct Reference {
   chains @0 :List(Data);       # canonical CertificateChain each
   revocations @1 :List(Data);  # canonical Revocation each (node/identity.capnp)
+  leases @2 :List(Data);       # canonical Lease each (node/identity.capnp), granted to the receiver
 }
 
 # The first message each side sends on a new connection.
@@ -89,4 +98,6 @@ enum ErrorCode {
   overCredit @3;               # a segment arrived without credit for it
   outOfOrder @4;               # a segment does not continue what the receiver holds
   internal @5;                 # the receiver failed (disk full, ...); try again later
+  unknownPeer @6;              # a hello without a chain from a node the receiver does not know:
+                               # say hello again, with the chain
 }

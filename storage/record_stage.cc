@@ -74,9 +74,14 @@ Status RecordStage::SettleConflicts(const std::string& id, schema::Change::Reade
       bool settles = false;
       for (uint16_t f : change.getFields()) settles |= f == fields::kMergedInto || f == fields::kCitizenNo;
       if (!settles) return true;
-    } else if (!ChangeSaw(change, c.getKept().getOrigin(), c.getKept().getSeq()) ||
-               !ChangeSaw(change, c.getOther().getOrigin(), c.getOther().getSeq())) {
-      return true;
+    } else {
+      // Settled by a change of that field whose author had seen both values.
+      bool sets_field = false;
+      for (uint16_t f : change.getFields()) sets_field |= f == c.getField();
+      if (!sets_field || !ChangeSaw(change, c.getKept().getOrigin(), c.getKept().getSeq()) ||
+          !ChangeSaw(change, c.getOther().getOrigin(), c.getOther().getSeq())) {
+        return true;
+      }
     }
     capnp::MallocMessageBuilder message;
     message.setRoot(c);

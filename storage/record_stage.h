@@ -52,7 +52,8 @@ class RecordStage {
   // entries, the digest.
   void Put(const std::string& id, const std::optional<std::string>& before, std::string after);
 
-  // Marks settled the open conflicts on `id` whose two changes `change` had both seen.
+  // Marks settled the open conflicts on `id` that `change` decides: it sets the conflicting field
+  // having seen both changes, or (a duplicate case) merges the record or changes its number.
   Status SettleConflicts(const std::string& id, schema::Change::Reader change);
 
   const StateDigest& digest() const { return digest_; }

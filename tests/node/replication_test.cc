@@ -3,10 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <set>
 
+#include "node/leases.h"
 #include "storage/canonical.h"
 #include "storage/change.capnp.h"
 #include "storage/ingest.capnp.h"
+#include "storage/hlc.h"
 #include "storage/log_verify.h"
 #include "storage/resident_fields.h"
 #include "tests/support/test_network.h"
@@ -262,6 +265,154 @@ TEST_CASE("a correction from above reaches the commune that owns the record, and
   // Commune B holds nothing of commune A.
   CHECK(net.commune_b().store().version_vector().count(net.commune_a().config().node_id) == 0);
   RequireVerifies(net.commune_a());
+}
+
+TEST_CASE("a resident moving to another district arrives through the common ancestor; the old commune keeps a pointer") {
+  TestNetwork net;
+  auto ids = AddResidents(net.commune_a(), "00715", 1, 2);
+  const std::string moved = ids[0];
+  TestNetwork::Add(net.commune_a(), DraftFromJson(Operation::UPDATE, moved, {{"religion", "Phật giáo"}}));
+  TestNetwork::Add(net.commune_a(), DraftFromJson(Operation::MOVE, moved,
+                                                  {{"permanent_residence", {{"unit", "00772"}, {"address", "Thôn Sảng Pả"}}},
+                                                   {"home_unit", "00772"}}));
+  // A commune may no longer change a record it handed away.
+  std::vector<storage::Draft> late;
+  late.push_back(DraftFromJson(Operation::UPDATE, moved, {{"religion", "Không"}}));
+  auto refused = net.commune_a().Append(late);
+  REQUIRE(refused.ok());
+  CHECK(refused->accepted.empty());
+
+  net.Sync(net.commune_a(), net.district());
+  net.Sync(net.district(), net.central());
+  net.Sync(net.district2(), net.central());
+  net.Sync(net.commune_c(), net.district2());
+
+  auto at_c = net.commune_c().store().GetRecord(moved);
+  REQUIRE(at_c.ok());
+  REQUIRE(at_c->has_value());
+  auto state = storage::Parsed<schema::RecordState>::Parse(**at_c, "record");
+  REQUIRE(state.ok());
+  CHECK(std::string(state->get().getResident().getHomeUnit().cStr()) == "00772");
+  CHECK(std::string(state->get().getResident().getReligion().cStr()) == "Phật giáo");  // its history came along
+
+  // The new commune now holds authority: its correction reaches central.
+  TestNetwork::Add(net.commune_c(), DraftFromJson(Operation::UPDATE, moved, {{"full_name", "Vàng Seo Dìn"}}));
+  net.Sync(net.commune_c(), net.district2());
+  net.Sync(net.district2(), net.central());
+  CHECK(Name(net.central(), moved) == "Vàng Seo Dìn");
+  // The old commune keeps the record as a pointer to its new home.
+  auto at_a = storage::Parsed<schema::RecordState>::Parse(**net.commune_a().store().GetRecord(moved), "record");
+  REQUIRE(at_a.ok());
+  CHECK(std::string(at_a->get().getResident().getHomeUnit().cStr()) == "00772");
+  CHECK(QuarantineSize(net.central()) == 0);
+  RequireVerifies(net.central());
+  RequireVerifies(net.commune_c());
+}
+
+TEST_CASE("siblings sync directly, and a commune cannot write another commune's residents through a sibling") {
+  TestNetwork net;
+  auto a_ids = AddResidents(net.commune_a(), "00715", 1, 2);
+  TestNetwork::Add(net.commune_a(), DraftFromJson(Operation::MOVE, a_ids[0],
+                                                  {{"permanent_residence", {{"unit", "00718"}, {"address", "Thôn Má Lé"}}},
+                                                   {"home_unit", "00718"}}));
+  // Sibling exchange: B receives the resident that moved into it, A nothing of B's.
+  AddResidents(net.commune_b(), "00718", 60, 1);
+  net.Sync(net.commune_a(), net.commune_b());
+  auto moved = net.commune_b().store().GetRecord(a_ids[0]);
+  REQUIRE(moved.ok());
+  CHECK(moved->has_value());
+  CHECK(net.commune_a().store().version_vector().count(net.commune_b().config().node_id) == 0);
+  CHECK(QuarantineSize(net.commune_b()) == 0);
+}
+
+uint64_t LastHlc(const node::Node& node) {
+  uint64_t hlc = 0;
+  const uint64_t origin = node.config().node_id;
+  REQUIRE(node.store().ScanLogFrom(origin, 1, [&](uint64_t, uint64_t, std::string_view bytes) {
+    auto entry = storage::Parsed<schema::LogEntry>::Parse(bytes, "entry");
+    REQUIRE(entry.ok());
+    hlc = entry->get().getChange().getHlc();
+    return true;
+  }).ok());
+  return hlc;
+}
+
+TEST_CASE("a laptop ten days ahead neither drags the hub's clock along nor escapes review") {
+  const uint64_t ten_days = 10ull * 24 * 3600 * 1000;
+  TestNetwork net(ten_days);
+  auto ids = AddResidents(net.commune_a(), "00715", 1, 1);
+  net.Sync(net.commune_a(), net.district());
+  TestNetwork::Add(net.commune_a(), DraftFromJson(Operation::UPDATE, ids[0], {{"full_name", "Vàng Seo Phủ"}}));
+  TestNetwork::Add(net.district(), DraftFromJson(Operation::UPDATE, ids[0], {{"full_name", "Vàng Xeo Páo"}}));
+  net.Sync(net.commune_a(), net.district());
+  // The district's clock took in the commune's timestamps only up to 24 hours ahead: its changes
+  // to other records are not dated in the future.
+  TestNetwork::Add(net.district(), DraftFromJson(Operation::CREATE, "", ResidentIn("00718", 500)));
+  const uint64_t now = storage::HybridClock::SystemMillis();
+  CHECK(storage::HybridClock::Millis(LastHlc(net.district())) <= now + storage::kMaxClockAheadMs + 60'000);
+  CHECK(storage::HybridClock::Millis(LastHlc(net.commune_a())) >= now + ten_days - 60'000);
+  // The name the future-dated laptop wrote is not silently final: the edit is in review.
+  CHECK(OpenConflicts(net.district()).size() == 1);
+  // A change made after seeing the laptop's value overrides it, whatever the clocks say.
+  TestNetwork::Add(net.district(), DraftFromJson(Operation::UPDATE, ids[0], {{"full_name", "Vàng Seo Páo"}}));
+  CHECK(Name(net.district(), ids[0]) == "Vàng Seo Páo");
+  CHECK(OpenConflicts(net.district()).empty());
+}
+
+TEST_CASE("citizen numbers leased down the tree are issued offline and never twice") {
+  TestNetwork net;
+  // Nothing leased yet: a birth cannot get a number.
+  CHECK(node::IssueCitizenNo(net.commune_a(), schema::Sex::FEMALE, 2024).status().code() ==
+        Status::Code::kFailedPrecondition);
+  // The communes ask on their next sync; the district has nothing until it has synced with central.
+  net.Sync(net.commune_a(), net.district());
+  CHECK(*node::RemainingSerials(net.commune_a(), "002") == 0);
+  net.Sync(net.district(), net.central());
+  CHECK(*node::RemainingSerials(net.district(), "002") == node::LeaseBlockFor(schema::Role::DISTRICT));
+  net.Sync(net.commune_a(), net.district());
+  net.Sync(net.commune_b(), net.district());
+  const uint32_t block = node::LeaseBlockFor(schema::Role::COMMUNE);
+  CHECK(*node::RemainingSerials(net.commune_a(), "002") == block);
+  CHECK(*node::RemainingSerials(net.district(), "002") == node::LeaseBlockFor(schema::Role::DISTRICT) - 2 * block);
+
+  // Offline, both communes issue numbers until their blocks run out: all distinct, all valid.
+  std::set<std::string> issued;
+  for (node::Node* commune : {&net.commune_a(), &net.commune_b()}) {
+    for (uint32_t i = 0; i < block; ++i) {
+      auto number = node::IssueCitizenNo(*commune, i % 2 ? schema::Sex::MALE : schema::Sex::FEMALE, 2024);
+      REQUIRE(number.ok());
+      CHECK(number->substr(0, 3) == "002");
+      CHECK(issued.insert(number->substr(6)).second);  // the serial: unique across nodes and sexes
+    }
+    CHECK(node::IssueCitizenNo(*commune, schema::Sex::MALE, 2024).status().code() == Status::Code::kFailedPrecondition);
+  }
+  CHECK(issued.size() == 2 * block);
+  // Running low, the commune gets another block on its next sync, disjoint from the first.
+  net.Sync(net.commune_a(), net.district());
+  auto more = node::IssueCitizenNo(net.commune_a(), schema::Sex::MALE, 2025);
+  REQUIRE(more.ok());
+  CHECK(issued.insert(more->substr(6)).second);
+}
+
+TEST_CASE("a forged or misdirected lease is refused") {
+  TestNetwork net;
+  auto grant = node::GrantLease(net.central(), net.district().config().node_id, "002", 100, kTestNowMs);
+  REQUIRE(grant.ok());
+  SECTION("a byte flipped anywhere") {
+    for (size_t i = 0; i < grant->size(); i += 7) {
+      std::string bad = *grant;
+      bad[i] ^= 0x10;
+      CHECK_FALSE(node::VerifyLease(net.district(), bad).ok());
+    }
+  }
+  SECTION("a commune cannot lease from a pool of its own") {
+    auto forged = node::GrantLease(net.commune_a(), net.commune_b().config().node_id, "002", 10, kTestNowMs);
+    CHECK_FALSE(forged.ok());
+  }
+  SECTION("a lease addressed to another node is not taken") {
+    REQUIRE(node::AcceptLease(net.commune_a(), *grant).ok());
+    CHECK(*node::RemainingSerials(net.commune_a(), "002") == 0);
+  }
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ LinkOptions Options(const CurveKeyPair& keys, std::vector<std::string>* log) {
   LinkOptions options;
   options.keys = Copy(keys);
   options.heartbeat_interval = 200ms;
+  options.heartbeat_timeout = 600ms;
   options.handshake_timeout = 2000ms;
   options.log = [log](std::string_view line) { log->emplace_back(line); };
   return options;

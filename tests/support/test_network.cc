@@ -36,9 +36,10 @@ void Certify(const std::string& parent, const std::string& child) {
   REQUIRE(node::WriteNodeConfig(node::Node::ConfigPath(child), *child_config).ok());
 }
 
-std::unique_ptr<node::Node> Open(const std::string& path) {
+std::unique_ptr<node::Node> Open(const std::string& path, uint64_t ahead_ms = 0) {
   storage::StoreOptions options;
   options.sync = false;  // a test's crash is not a power cut
+  if (ahead_ms) options.wall_clock = [ahead_ms] { return storage::HybridClock::SystemMillis() + ahead_ms; };
   auto opened = node::Node::Open(path, node::KeyAccess::kSign, std::nullopt, options);
   INFO(opened.status().ToString());
   REQUIRE(opened.ok());
@@ -54,21 +55,28 @@ nlohmann::json ResidentIn(const std::string& unit, uint32_t serial, const std::s
   return r;
 }
 
-TestNetwork::TestNetwork() {
+TestNetwork::TestNetwork(uint64_t commune_a_ahead_ms) {
   Init(dir_.Sub("central"), schema::Role::CENTRAL, "VN");
   Init(dir_.Sub("district"), schema::Role::DISTRICT, "026");
   Init(dir_.Sub("a"), schema::Role::COMMUNE, "00715");
   Init(dir_.Sub("b"), schema::Role::COMMUNE, "00718");
+  Init(dir_.Sub("district2"), schema::Role::DISTRICT, "027");
+  Init(dir_.Sub("c"), schema::Role::COMMUNE, "00772");
   Certify(dir_.Sub("central"), dir_.Sub("district"));
   Certify(dir_.Sub("district"), dir_.Sub("a"));
   Certify(dir_.Sub("district"), dir_.Sub("b"));
+  Certify(dir_.Sub("central"), dir_.Sub("district2"));
+  Certify(dir_.Sub("district2"), dir_.Sub("c"));
   central_ = Open(dir_.Sub("central"));
   district_ = Open(dir_.Sub("district"));
-  commune_a_ = Open(dir_.Sub("a"));
+  commune_a_ = Open(dir_.Sub("a"), commune_a_ahead_ms);
   commune_b_ = Open(dir_.Sub("b"));
+  district2_ = Open(dir_.Sub("district2"));
+  commune_c_ = Open(dir_.Sub("c"));
   // A parent knows the children it certified (dancu cert issue does this).
   for (auto [parent, child] : {std::pair{central_.get(), district_.get()}, std::pair{district_.get(), commune_a_.get()},
-                               std::pair{district_.get(), commune_b_.get()}}) {
+                               std::pair{district_.get(), commune_b_.get()}, std::pair{central_.get(), district2_.get()},
+                               std::pair{district2_.get(), commune_c_.get()}}) {
     REQUIRE(parent->directory().AddChain(*child->OwnChain(), kTestNowMs).ok());
   }
 }

@@ -1,5 +1,6 @@
 // Test support: a certified tree of real nodes (RocksDB on disk, real keys and certificates) —
-// central, district 026 (Đồng Văn) and its communes 00715 (Lũng Cú) and 00718 (Má Lé) — and
+// central, district 026 (Đồng Văn) and its communes 00715 (Lũng Cú) and 00718 (Má Lé), district
+// 027 (Mèo Vạc) and its commune 00772 (Thượng Phùng) — and
 // replication sessions between them over in-memory frames, with cuts injected at chosen frames.
 #pragma once
 
@@ -16,11 +17,15 @@ namespace dancu::testing {
 
 class TestNetwork {
  public:
-  TestNetwork();
+  // `commune_a_ahead_ms`: how far commune A's wall clock runs ahead of the real one (a laptop
+  // with a wrong date).
+  explicit TestNetwork(uint64_t commune_a_ahead_ms = 0);
   node::Node& central() { return *central_; }
   node::Node& district() { return *district_; }
   node::Node& commune_a() { return *commune_a_; }  // 00715
   node::Node& commune_b() { return *commune_b_; }  // 00718
+  node::Node& district2() { return *district2_; }  // 027
+  node::Node& commune_c() { return *commune_c_; }  // 00772, in district 027
 
   // Runs sessions between `child` and `parent` until both are synced. `cut(n)` is asked before
   // the n-th frame crosses (n counts over the whole call); true loses that frame and cuts the
@@ -34,7 +39,7 @@ class TestNetwork {
 
  private:
   TempDir dir_;
-  std::unique_ptr<node::Node> central_, district_, commune_a_, commune_b_;
+  std::unique_ptr<node::Node> central_, district_, commune_a_, commune_b_, district2_, commune_c_;
 };
 
 // A valid resident homed in `unit` (a commune of district 026).

@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "node/directory.h"
+#include "node/files.h"
+#include "node/leases.h"
 #include "node/replicator.h"
 #include "storage/canonical.h"
 #include "storage/conflict_key.h"
@@ -312,9 +314,89 @@ void AddRevoke(CLI::App& app, Runner& runner) {
   });
 }
 
+void AddLeases(CLI::App& app, Runner& runner) {
+  auto* group = app.add_subcommand("lease", "blocks of citizen-number serials for newborns, leased down the tree");
+  group->require_subcommand(1);
+
+  auto list_opts = std::make_shared<NodeOptions>();
+  auto* list_cmd = group->add_subcommand("list", "the blocks this node holds and how much of each is used");
+  list_opts->AddTo(list_cmd, false);
+  list_cmd->callback([list_opts, &runner] {
+    auto node = OpenForReading(*list_opts);
+    if (!node.ok()) return runner.Fail(node.status(), list_opts->json);
+    auto held = node::HeldLeases(**node);
+    if (!held.ok()) return runner.Fail(held.status(), list_opts->json);
+    json list = json::array();
+    for (const auto& l : *held) {
+      list.push_back({{"province", l.province}, {"first", l.first}, {"count", l.count}, {"used", l.used},
+                      {"lessor", Hex(l.lessor)}});
+    }
+    if (list_opts->json) return PrintJson({{"leases", list}});
+    if (list.empty()) std::cout << "no leases held; a sync with the parent asks for a block\n";
+    for (const auto& l : *held) {
+      std::cout << "province " << l.province << " serials " << l.first << ".." << l.first + l.count - 1 << ": "
+                << l.used << " of " << l.count << " used (from " << Hex(l.lessor) << ")\n";
+    }
+  });
+
+  struct GrantOptions {
+    NodeOptions node;
+    std::string lessee, province, out;
+    uint32_t count = 0;
+  };
+  auto grant = std::make_shared<GrantOptions>();
+  auto* grant_cmd = group->add_subcommand("grant", "lease a block to a child by file (where no link reaches it)");
+  grant_cmd->add_option("--data", grant->node.data_dir, "the lessor's data directory")->required();
+  grant_cmd->add_option("--node", grant->lessee, "the child's node id")->required();
+  grant_cmd->add_option("--province", grant->province, "citizen-number province code, e.g. 002")->required();
+  grant_cmd->add_option("--count", grant->count, "how many serials")->required();
+  grant_cmd->add_option("--out", grant->out, "lease file to write")->required();
+  grant_cmd->add_option("--passphrase-file", grant->node.passphrase_file, "file holding the node key's passphrase");
+  grant_cmd->callback([grant, &runner] {
+    auto lessee = ParseNodeId(grant->lessee);
+    if (!lessee.ok()) return runner.Fail(lessee.status(), false);
+    auto passphrase = ReadSecret(grant->node.passphrase_file, "DANCU_PASSPHRASE");
+    if (!passphrase.ok()) return runner.Fail(passphrase.status(), false);
+    auto node = node::Node::Open(grant->node.data_dir, node::KeyAccess::kSign, *passphrase);
+    if (!node.ok()) return runner.Fail(node.status(), false);
+    auto lease = node::GrantLease(**node, *lessee, grant->province, grant->count, storage::HybridClock::SystemMillis());
+    if (!lease.ok()) return runner.Fail(lease.status(), false);
+    Status written = node::WriteFileAtomically(grant->out, *lease);
+    if (!written.ok()) return runner.Fail(written, false);
+    std::cout << "wrote a lease of " << grant->count << " serials for " << grant->lessee << " to " << grant->out << "\n";
+  });
+
+  struct AcceptOptions {
+    NodeOptions node;
+    std::string file;
+  };
+  auto accept = std::make_shared<AcceptOptions>();
+  auto* accept_cmd = group->add_subcommand("accept", "verify and keep a lease file granted to this node");
+  accept->node.AddTo(accept_cmd, false);
+  accept_cmd->add_option("file", accept->file, "the lease file")->required();
+  accept_cmd->callback([accept, &runner] {
+    auto node = node::Node::Open(accept->node.data_dir, node::KeyAccess::kNone, std::nullopt);
+    if (!node.ok()) return runner.Fail(node.status(), accept->node.json);
+    auto bytes = node::ReadWholeFile(accept->file);
+    if (!bytes.ok()) return runner.Fail(bytes.status(), accept->node.json);
+    auto info = node::VerifyLease(**node, *bytes);
+    if (!info.ok()) return runner.Fail(info.status(), accept->node.json);
+    if (info->lessee != (*node)->config().node_id) {
+      return runner.Fail(Status::InvalidArgument("the lease is for node " + Hex(info->lessee) + ", this is " +
+                                                 Hex((*node)->config().node_id)),
+                         accept->node.json);
+    }
+    Status kept = node::AcceptLease(**node, *bytes);
+    if (!kept.ok()) return runner.Fail(kept, accept->node.json);
+    std::cout << "accepted serials " << info->first << ".." << info->first + info->count - 1 << " of province "
+              << info->province << "\n";
+  });
+}
+
 }  // namespace
 
 void AddReplicationCommands(CLI::App& app, Runner& runner) {
+  AddLeases(app, runner);
   AddSync(app, runner);
   AddQuarantine(app, runner);
   AddConflicts(app, runner);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "node/files.h"
+#include "node/leases.h"
 #include "node/resident_drafts.h"
 #include "storage/canonical.h"
 #include "storage/change.capnp.h"
@@ -123,7 +124,7 @@ void AddFind(CLI::App& group, Runner& runner) {
 
 // Appends one draft of `operation` on `ref` (empty for create) and reports the outcome.
 // `make_values` may read the current record (as JSON) to build the values to set.
-using ValuesFn = std::function<Result<json>(const storage::Store& store, const json* current)>;
+using ValuesFn = std::function<Result<json>(node::Node& node, const json* current)>;
 
 void ApplyOperation(Runner& runner, const NodeOptions& options, schema::Operation operation,
                     const std::string& ref, const ValuesFn& make_values) {
@@ -140,7 +141,7 @@ void ApplyOperation(Runner& runner, const NodeOptions& options, schema::Operatio
     if (!shown.ok()) return runner.Fail(shown.status(), options.json);
     current = (*shown)["record"];
   }
-  auto values = make_values(store, current ? &*current : nullptr);
+  auto values = make_values(*session->node, current ? &*current : nullptr);
   if (!values.ok()) return runner.Fail(values.status(), options.json);
   node::DraftOrErrors built = node::MakeDraft(operation, id, *values, session->officer);
   storage::FieldErrors errors = std::move(built.errors);
@@ -208,7 +209,32 @@ void AddWriteCommands(CLI::App& group, Runner& runner) {
       ->required();
   group.get_subcommand("add")->callback([add, &runner] {
     ApplyOperation(runner, add->node, schema::Operation::CREATE, "",
-                   [add](const storage::Store&, const json*) { return ReadJsonArgument(add->body); });
+                   [add](node::Node&, const json*) { return ReadJsonArgument(add->body); });
+  });
+
+  auto birth = std::make_shared<OpOptions>();
+  AddOpCommand(group, "birth",
+               "register a newborn, giving it a citizen number from this node's leased block (works offline)", birth,
+               false)
+      ->add_option("record", birth->body, "JSON object (with sex and birth_date, without citizen_no), a file, or -")
+      ->required();
+  group.get_subcommand("birth")->callback([birth, &runner] {
+    ApplyOperation(runner, birth->node, schema::Operation::CREATE, "", [birth](node::Node& node, const json*) -> Result<json> {
+      auto values = ReadJsonArgument(birth->body);
+      if (!values.ok()) return values;
+      if (values->contains("citizen_no")) return Status::InvalidArgument("a birth gets its citizen number here: leave citizen_no out");
+      const std::string sex = values->value("sex", "");
+      const std::string born = values->value("birth_date", "");
+      if ((sex != "male" && sex != "female") || born.size() < 4) {
+        return Status::InvalidArgument("a birth needs sex (male or female) and birth_date");
+      }
+      // The serial is consumed durably first: a birth refused below leaves a gap, never a reuse.
+      auto number = node::IssueCitizenNo(node, sex == "male" ? schema::Sex::MALE : schema::Sex::FEMALE,
+                                         std::atoi(born.substr(0, 4).c_str()));
+      if (!number.ok()) return number.status();
+      (*values)["citizen_no"] = *number;
+      return values;
+    });
   });
 
   auto update = std::make_shared<OpOptions>();
@@ -217,14 +243,14 @@ void AddWriteCommands(CLI::App& group, Runner& runner) {
       ->required();
   group.get_subcommand("update")->callback([update, &runner] {
     ApplyOperation(runner, update->node, schema::Operation::UPDATE, update->ref,
-                   [update](const storage::Store&, const json*) { return ReadJsonArgument(update->body); });
+                   [update](node::Node&, const json*) { return ReadJsonArgument(update->body); });
   });
 
   auto death = std::make_shared<OpOptions>();
   AddOpCommand(group, "death", "record a resident's death", death, true)
       ->add_option("--date", death->date, "date of death: YYYY, YYYY-MM or YYYY-MM-DD");
   group.get_subcommand("death")->callback([death, &runner] {
-    ApplyOperation(runner, death->node, schema::Operation::RECORD_DEATH, death->ref, [death](const storage::Store&, const json*) {
+    ApplyOperation(runner, death->node, schema::Operation::RECORD_DEATH, death->ref, [death](node::Node&, const json*) {
       json values = {{"status", "deceased"}};
       SetIfGiven(values, "death_date", death->date);
       return Result<json>(values);
@@ -236,7 +262,7 @@ void AddWriteCommands(CLI::App& group, Runner& runner) {
   move_cmd->add_option("--unit", move->unit, "GSO code of the new commune")->required();
   move_cmd->add_option("--address", move->address, "address line in the new commune");
   move_cmd->callback([move, &runner] {
-    ApplyOperation(runner, move->node, schema::Operation::MOVE, move->ref, [move](const storage::Store&, const json*) {
+    ApplyOperation(runner, move->node, schema::Operation::MOVE, move->ref, [move](node::Node&, const json*) {
       json place = {{"unit", move->unit}};
       SetIfGiven(place, "address", move->address);
       return Result<json>(json{{"permanent_residence", place}, {"current_residence", place}});
@@ -249,7 +275,7 @@ void AddWriteCommands(CLI::App& group, Runner& runner) {
   household_cmd->add_option("--head", household->head, "citizen number of the head of household");
   household_cmd->add_option("--relationship", household->relationship, "head, spouse, child, parent, ...")->required();
   household_cmd->callback([household, &runner] {
-    ApplyOperation(runner, household->node, schema::Operation::HOUSEHOLD, household->ref, [household](const storage::Store&, const json*) {
+    ApplyOperation(runner, household->node, schema::Operation::HOUSEHOLD, household->ref, [household](node::Node&, const json*) {
       json h = {{"id", household->household}, {"relationship", household->relationship}};
       SetIfGiven(h, "head_citizen_no", household->head);
       return Result<json>(json{{"household", h}});
@@ -265,7 +291,7 @@ void AddWriteCommands(CLI::App& group, Runner& runner) {
   card_cmd->add_option("--issued-on", card->issued_on, "date issued");
   card_cmd->add_option("--expires-on", card->expires_on, "expiry date");
   card_cmd->callback([card, &runner] {
-    ApplyOperation(runner, card->node, schema::Operation::CARD_STATUS, card->ref, [card](const storage::Store&, const json* current) {
+    ApplyOperation(runner, card->node, schema::Operation::CARD_STATUS, card->ref, [card](node::Node&, const json* current) {
       json c = current && current->contains("card") ? (*current)["card"] : json::object();
       c["status"] = card->status;
       SetIfGiven(c, "application_id", card->application_id);
@@ -283,7 +309,8 @@ void AddWriteCommands(CLI::App& group, Runner& runner) {
       ->required();
   group.get_subcommand("merge")->callback([merge, &runner] {
     ApplyOperation(runner, merge->node, schema::Operation::MERGE_DUPLICATE, merge->ref,
-                   [merge](const storage::Store& store, const json*) -> Result<json> {
+                   [merge](node::Node& node, const json*) -> Result<json> {
+                     const storage::Store& store = node.store();
                      auto survivor = ResolveRecord(store, merge->into);
                      if (!survivor.ok()) return survivor.status();
                      auto shown = RecordJson(store, *survivor);
