@@ -46,12 +46,10 @@ Result<std::vector<std::string>> Session::OnMessage(wire::Message::Reader messag
   stats_.bytes_received += frame_bytes;
   std::vector<std::string> out;
   try {
-    // The peer's vector and credit may come before its hello has been accepted (when it had to
-    // say hello again with its chain); nothing else may.
-    if (!peer_ && !message.isHello() && !message.isHeartbeat() && !message.isError() &&
-        !message.isVersionVector() && !message.isCredit()) {
-      return Status::FailedPrecondition("the peer spoke before its hello");
-    }
+    // Until the peer's hello is accepted (it may have to say hello again, with its chain), its
+    // other messages are taken as they come: segments authenticate themselves and acks, credit
+    // and vectors only describe the exchange. Only what depends on who it is waits for the hello.
+    if (!peer_ && message.isLeaseRequest()) return Status::FailedPrecondition("the peer spoke before its hello");
     switch (message.which()) {
       case wire::Message::HELLO:
         DANCU_RETURN_IF_ERROR(OnHello(message.getHello(), out));

@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "node/certificates.h"
@@ -260,7 +261,7 @@ void MeasureResume(const std::filesystem::path& dir, node::Node& commune, uint64
   std::printf("\n### A resume re-sends at most one segment (window %u)\n\n", replication::kDefaultWindow);
   std::printf("| cut at | sessions | segments sent in all | segments in the log | re-sent |\n|---|---|---|---|---|\n");
   for (int mode = 0; mode < 2; ++mode) {
-    for (uint64_t at : std::vector<uint64_t>{1, std::max<uint64_t>(1, segments_total / 2), segments_total}) {
+    for (uint64_t at : std::set<uint64_t>{1, std::max<uint64_t>(1, segments_total / 2), segments_total}) {
       auto central_dir = dir / ("central-resume-" + std::to_string(mode) + "-" + std::to_string(at));
       std::filesystem::create_directories(central_dir);
       // A second central: a fresh root would not know the commune's chain, so copy the real one.
