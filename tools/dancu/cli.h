@@ -74,6 +74,7 @@ void AddAuditCommands(CLI::App& app, Runner& runner);     // log verify, state-h
 void AddEnrollCommands(CLI::App& app, Runner& runner);    // enroll finger|photo, verify
 void AddReplicationCommands(CLI::App& app, Runner& runner);  // sync, quarantine, conflicts, cert revoke
 void AddServeCommands(CLI::App& app, Runner& runner);     // serve
+void AddSimCommands(CLI::App& app, Runner& runner);       // sim (tools/sim)
 void AddBundleCommands(CLI::App& app, Runner& runner);    // bundle export|import
 
 }  // namespace dancu::tools

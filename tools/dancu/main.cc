@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   dancu::tools::AddReplicationCommands(app, runner);  // after the node commands: adds cert revoke
   dancu::tools::AddEnrollCommands(app, runner);
   dancu::tools::AddServeCommands(app, runner);
+  dancu::tools::AddSimCommands(app, runner);
   dancu::tools::AddBundleCommands(app, runner);
   try {
     app.parse(argc, argv);
