@@ -36,18 +36,6 @@ replication::BundleImport ImportOk(node::Node& into, std::string_view bytes) {
   return *report;
 }
 
-void RequireVerifies(const node::Node& node) {
-  auto report = storage::VerifyStore(node.store(), node.KeyLookup());
-  INFO(report.status().ToString());
-  REQUIRE(report.ok());
-  CHECK(report->state_hash == node.store().state_digest().Digest());
-}
-
-size_t QuarantineSize(const node::Node& node) {
-  size_t n = 0;
-  REQUIRE(node.store().ScanQuarantine([&](std::string_view, std::string_view) { return ++n, true; }).ok());
-  return n;
-}
 
 // What a refused import must leave untouched.
 struct Snapshot {

@@ -27,18 +27,6 @@ std::vector<std::string> AddResidents(node::Node& node, const std::string& unit,
   return ids;
 }
 
-void RequireVerifies(const node::Node& node) {
-  auto report = storage::VerifyStore(node.store(), node.KeyLookup());
-  INFO(report.status().ToString());
-  REQUIRE(report.ok());
-  CHECK(report->state_hash == node.store().state_digest().Digest());
-}
-
-size_t QuarantineSize(const node::Node& node) {
-  size_t n = 0;
-  REQUIRE(node.store().ScanQuarantine([&](std::string_view, std::string_view) { return ++n, true; }).ok());
-  return n;
-}
 
 std::vector<std::string> OpenConflicts(const node::Node& node, bool review_only = true) {
   std::vector<std::string> ids;

@@ -8,6 +8,7 @@
 #include "node/files.h"
 #include "node/key_file.h"
 #include "node/session_host.h"
+#include "storage/log_verify.h"
 
 namespace dancu::testing {
 
@@ -47,6 +48,19 @@ std::unique_ptr<node::Node> Open(const std::string& path, uint64_t ahead_ms = 0)
 }
 
 }  // namespace
+
+void RequireVerifies(const node::Node& node) {
+  auto report = storage::VerifyStore(node.store(), node.KeyLookup());
+  INFO(report.status().ToString());
+  REQUIRE(report.ok());
+  CHECK(report->state_hash == node.store().state_digest().Digest());
+}
+
+size_t QuarantineSize(const node::Node& node) {
+  size_t n = 0;
+  REQUIRE(node.store().ScanQuarantine([&](std::string_view, std::string_view) { return ++n, true; }).ok());
+  return n;
+}
 
 nlohmann::json ResidentIn(const std::string& unit, uint32_t serial, const std::string& name) {
   nlohmann::json r = ValidResident(serial, name);

@@ -42,6 +42,11 @@ class TestNetwork {
   std::unique_ptr<node::Node> central_, district_, commune_a_, commune_b_, district2_, commune_c_;
 };
 
+// Replays `node`'s log with storage::VerifyStore and REQUIREs it to pass and to match its digest.
+void RequireVerifies(const node::Node& node);
+// How many runs `node` holds in quarantine.
+size_t QuarantineSize(const node::Node& node);
+
 // A valid resident homed in `unit` (a commune of district 026).
 nlohmann::json ResidentIn(const std::string& unit, uint32_t serial, const std::string& name = "Vàng Seo Páo");
 
