@@ -61,18 +61,27 @@ std::string EncodeCredit(uint32_t segments) {
   return Encode([&](wire::Message::Builder m) { m.initCredit().setSegments(segments); });
 }
 
-std::string EncodeReference(const std::vector<std::string>& chains, const std::vector<std::string>& revocations,
-                            const std::vector<std::string>& leases) {
-  auto fill = [](capnp::List<capnp::Data>::Builder list, const std::vector<std::string>& items) {
-    for (unsigned i = 0; i < items.size(); ++i) {
-      list.set(i, capnp::Data::Reader(reinterpret_cast<const kj::byte*>(items[i].data()), items[i].size()));
-    }
-  };
+namespace {
+void Fill(capnp::List<capnp::Data>::Builder list, const std::vector<std::string>& items) {
+  for (unsigned i = 0; i < items.size(); ++i) {
+    list.set(i, capnp::Data::Reader(reinterpret_cast<const kj::byte*>(items[i].data()), items[i].size()));
+  }
+}
+}  // namespace
+
+std::string EncodeReference(const std::vector<std::string>& chains, const std::vector<std::string>& revocations) {
   return Encode([&](wire::Message::Builder m) {
     auto reference = m.initReference();
-    fill(reference.initChains(static_cast<unsigned>(chains.size())), chains);
-    fill(reference.initRevocations(static_cast<unsigned>(revocations.size())), revocations);
-    fill(reference.initLeases(static_cast<unsigned>(leases.size())), leases);
+    Fill(reference.initChains(static_cast<unsigned>(chains.size())), chains);
+    Fill(reference.initRevocations(static_cast<unsigned>(revocations.size())), revocations);
+  });
+}
+
+std::string EncodeLeaseAnswer(const std::vector<std::string>& leases) {
+  return Encode([&](wire::Message::Builder m) {
+    auto reference = m.initReference();
+    Fill(reference.initLeases(static_cast<unsigned>(leases.size())), leases);
+    reference.setAnswersLeaseRequest(true);
   });
 }
 

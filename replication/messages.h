@@ -37,8 +37,9 @@ std::string EncodeVersionVector(const storage::VersionVector& versions);
 std::string EncodeSegment(const SegmentData& segment);
 std::string EncodeAck(uint64_t origin, uint64_t seq);
 std::string EncodeCredit(uint32_t segments);
-std::string EncodeReference(const std::vector<std::string>& chains, const std::vector<std::string>& revocations,
-                            const std::vector<std::string>& leases = {});
+std::string EncodeReference(const std::vector<std::string>& chains, const std::vector<std::string>& revocations);
+// The answer to a leaseRequest: the leases granted (none when the parent has none to spare).
+std::string EncodeLeaseAnswer(const std::vector<std::string>& leases);
 std::string EncodeLeaseRequest(std::string_view province, uint32_t count);
 std::string EncodeDone();
 std::string EncodeHeartbeat();

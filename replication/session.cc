@@ -67,15 +67,16 @@ Result<std::vector<std::string>> Session::OnMessage(wire::Message::Reader messag
           Status accepted = host_.AcceptLease(AsView(lease));
           if (!accepted.ok()) host_.Log("reference data: a lease refused: " + accepted.ToString());
         }
+        if (message.getReference().getAnswersLeaseRequest()) {
+          lease_pending_ = false;
+          NoteSynced();
+        }
         break;
       case wire::Message::LEASE_REQUEST: {
         auto request = message.getLeaseRequest();
         auto granted = host_.GrantLease(*peer_, request.getProvince().cStr(), request.getCount());
-        if (granted.ok()) {
-          Emit(EncodeReference({}, {}, {*granted}), out);
-        } else {
-          host_.Log("no lease for the peer: " + granted.status().ToString());
-        }
+        if (!granted.ok()) host_.Log("no lease for the peer: " + granted.status().ToString());
+        Emit(EncodeLeaseAnswer(granted.ok() ? std::vector<std::string>{*granted} : std::vector<std::string>{}), out);
         break;
       }
       case wire::Message::VERSION_VECTOR:
@@ -163,7 +164,10 @@ Status Session::OnHello(wire::Hello::Reader hello, std::vector<std::string>& out
   if (!scope.ok()) return scope.status();
   scope_ = std::move(scope.value());
   if (auto revocations = host_.Revocations(); !revocations.empty()) Emit(EncodeReference({}, revocations), out);
-  if (auto ask = host_.WantLease(*peer_)) Emit(EncodeLeaseRequest(ask->province, ask->count), out);
+  if (auto ask = host_.WantLease(*peer_)) {
+    Emit(EncodeLeaseRequest(ask->province, ask->count), out);
+    lease_pending_ = true;
+  }
   return Pump(out);
 }
 

@@ -117,7 +117,8 @@ class Session {
   // Parses and handles one frame (DecodeMessage first).
   Result<std::vector<std::string>> OnFrame(std::string_view frame);
 
-  bool synced() const { return sent_done_ && received_done_; }
+  // Both sides have said done, and a lease asked for has been answered.
+  bool synced() const { return sent_done_ && received_done_ && !lease_pending_; }
   const std::optional<PeerIdentity>& peer() const { return peer_; }
   const SessionStats& stats() const { return stats_; }
   // What the peer said it holds when the session began, updated by its acknowledgements.
@@ -148,6 +149,7 @@ class Session {
   uint64_t progress_at_defer_ = 0;
   std::set<uint64_t> chains_sent_;  // origins whose chain went out in this session
   bool hello_with_chain_ = false;    // the peer asked for our chain
+  bool lease_pending_ = false;       // a leaseRequest sent, not yet answered
   bool sent_done_ = false;
   bool received_done_ = false;
   SessionStats stats_;

@@ -48,6 +48,7 @@ struct Reference {
   chains @0 :List(Data);       # canonical CertificateChain each
   revocations @1 :List(Data);  # canonical Revocation each (node/identity.capnp)
   leases @2 :List(Data);       # canonical Lease each (node/identity.capnp), granted to the receiver
+  answersLeaseRequest @3 :Bool;  # the answer to the receiver's leaseRequest (leases may be empty)
 }
 
 # The first message each side sends on a new connection.

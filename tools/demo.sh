@@ -3,12 +3,27 @@
 # certified under its district and central, importing a generated commune, searching, enrolling
 # fingerprints (libfprint's virtual reader fed NIST prints) and a photo for a CCCD application,
 # recording events, reporting the campaign's figures and verifying its signed log; then a second
-# commune, and both replicating through their district to central over CurveZMQ.
+# commune; replication through their district to central over CurveZMQ and, for the commune
+# without a link, by a signed bundle; a newborn's citizen number issued offline from a lease.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
 
 dancu() { build/tools/dancu "$@"; }
+# serve DIR NAME: runs `dancu serve --listen` on a free port in the background; sets serve_pid and
+# serve_addr (tcp://127.0.0.1:PORT) once it is listening.
+serve() {
+  build/tools/dancu serve --data "$1" --listen tcp://127.0.0.1:0 > "$DEMO/$2.serve.log" 2>&1 &  # not the function: $! must be dancu
+  serve_pid=$!
+  serve_addr=""
+  for _ in $(seq 100); do
+    serve_addr=$(sed -n 's/^replication listening on \(tcp:.*\)$/\1/p' "$DEMO/$2.serve.log")
+    [ -n "$serve_addr" ] && return 0
+    sleep 0.1
+  done
+  cat "$DEMO/$2.serve.log"; return 1
+}
+stop() { kill "$serve_pid"; wait "$serve_pid" || true; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 DEMO=$(mktemp -d /tmp/dancu-demo.XXXXXX)
@@ -86,23 +101,37 @@ dancu init --data "$DEMO/ma-le" --role commune --unit 00718
 dancu cert request --data "$DEMO/ma-le" --out "$DEMO/ma-le.req"
 dancu cert issue --data "$DEMO/dong-van" --request "$DEMO/ma-le.req" --out "$DEMO/ma-le.cert"
 dancu cert install --data "$DEMO/ma-le" "$DEMO/ma-le.cert"
+dancu officer add --data "$DEMO/ma-le" --name officer.an
 dancu gen residents --unit 00718 --count 2000 --seed 718 > "$DEMO/ma-le.jsonl"
 dancu import --data "$DEMO/ma-le" "$DEMO/ma-le.jsonl" | tail -n 1
 
-step "Replication over CurveZMQ: the district serves its communes, each commune syncs when its link is up"
-dancu serve --data "$DEMO/dong-van" --listen tcp://127.0.0.1:7402 > "$DEMO/dong-van.serve.log" 2>&1 &
-district_pid=$!
-sleep 1
-dancu sync --data "$DEMO/lung-cu" --peer tcp://127.0.0.1:7402
-dancu sync --data "$DEMO/ma-le" --peer tcp://127.0.0.1:7402
-kill "$district_pid"; wait "$district_pid" || true
+step "Links come and go: the district reaches central once, and gets a block of citizen numbers"
+serve "$DEMO/central" central
+dancu sync --data "$DEMO/dong-van" --peer "$serve_addr" --timeout 120
+stop
+dancu lease list --data "$DEMO/dong-van"
+
+step "The district serves its communes over CurveZMQ; Lũng Cú syncs when its modem is up"
+serve "$DEMO/dong-van" dong-van
+dancu sync --data "$DEMO/lung-cu" --peer "$serve_addr" --timeout 120
+stop
+
+step "Offline again, Lũng Cú registers a newborn with a citizen number from its leased block"
+dancu resident birth --data "$DEMO/lung-cu" --json '{"full_name": "Giàng Thị Hoa", "birth_date": "'"$(date +%F)"'", "sex": "female", "ethnicity": 8, "nationality": "VN", "hometown": {"unit": "00715"}, "permanent_residence": {"unit": "00715", "address": "Thôn Lô Lô Chải, Xã Lũng Cú"}, "household": {"id": "HK-00715-9001", "relationship": "child"}}'
+dancu resident find --data "$DEMO/lung-cu" "giang thi hoa"
+dancu lease list --data "$DEMO/lung-cu"
+
+step "Má Lé has no link at all: its changes reach the district on a USB stick, as a signed bundle"
+district_id=$(sed -n 's/.*"node_id": "\([0-9a-f]*\)".*/\1/p' "$DEMO/dong-van/node.json")
+dancu bundle export --data "$DEMO/ma-le" --for "$district_id" --out "$DEMO/ma-le.bundle"
+ls -l "$DEMO/ma-le.bundle" | awk '{print $5, $9}'
+dancu bundle import --data "$DEMO/dong-van" "$DEMO/ma-le.bundle"
+dancu bundle import --data "$DEMO/dong-van" "$DEMO/ma-le.bundle"
 
 step "The district relays everything authored below it to central"
-dancu serve --data "$DEMO/central" --listen tcp://127.0.0.1:7401 > "$DEMO/central.serve.log" 2>&1 &
-central_pid=$!
-sleep 1
-dancu sync --data "$DEMO/dong-van" --peer tcp://127.0.0.1:7401
-kill "$central_pid"; wait "$central_pid" || true
+serve "$DEMO/central" central
+dancu sync --data "$DEMO/dong-van" --peer "$serve_addr" --timeout 120
+stop
 
 step "Central's figures, its log verified, and one state for the same changes everywhere"
 dancu report --data "$DEMO/central"
