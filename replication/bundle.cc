@@ -11,11 +11,6 @@ namespace dancu::replication {
 
 namespace {
 
-std::string Hex(uint64_t id) {
-  std::string bytes(8, '\0');
-  for (int i = 0; i < 8; ++i) bytes[static_cast<size_t>(i)] = static_cast<char>(id >> (56 - 8 * i));
-  return storage::ToHex(bytes);
-}
 
 capnp::Data::Reader AsData(std::string_view bytes) {
   return {reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()};
@@ -222,7 +217,7 @@ Result<ParsedBundle> ParseBundle(std::string_view file) {
 Result<BundleImport> ImportBundle(SessionHost& host, const ParsedBundle& bundle, uint64_t self,
                                   const std::string& source) {
   if (bundle.recipient() != self) {
-    return Status::FailedPrecondition("bundle is for node " + Hex(bundle.recipient()) + ", this is node " + Hex(self));
+    return Status::FailedPrecondition("bundle is for node " + storage::IdHex(bundle.recipient()) + ", this is node " + storage::IdHex(self));
   }
   auto sender = host.AcceptChain(bundle.sender_chain());
   if (!sender.ok()) {
@@ -230,17 +225,17 @@ Result<BundleImport> ImportBundle(SessionHost& host, const ParsedBundle& bundle,
                                     sender.status().ToString());
   }
   if (sender->node_id != bundle.sender()) {
-    return Status::Corruption("bundle: signed as node " + Hex(bundle.sender()) + " with the chain of node " +
-                              Hex(sender->node_id));
+    return Status::Corruption("bundle: signed as node " + storage::IdHex(bundle.sender()) + " with the chain of node " +
+                              storage::IdHex(sender->node_id));
   }
   auto trust = host.Trust()(bundle.sender());
-  if (!trust) return Status::PermissionDenied("bundle: no trust for its sender " + Hex(bundle.sender()));
+  if (!trust) return Status::PermissionDenied("bundle: no trust for its sender " + storage::IdHex(bundle.sender()));
   if (trust->revoked_after != UINT64_MAX) {
-    return Status::PermissionDenied("bundle: its sender " + Hex(bundle.sender()) + " is revoked");
+    return Status::PermissionDenied("bundle: its sender " + storage::IdHex(bundle.sender()) + " is revoked");
   }
   if (!bundle.SignedBy(trust->key)) {
     return Status::Corruption("bundle: the signature does not verify with the key of its sender " +
-                              Hex(bundle.sender()) + ": the file was altered or forged");
+                              storage::IdHex(bundle.sender()) + ": the file was altered or forged");
   }
 
   for (const auto& chain : bundle.chains()) {
@@ -281,7 +276,7 @@ Result<BundleImport> ImportBundle(SessionHost& host, const ParsedBundle& bundle,
             break;
           case Verdict::kRefused:
             ++report.refused;
-            report.refusals.push_back("origin " + Hex(segment.getOrigin()) + " seq " +
+            report.refusals.push_back("origin " + storage::IdHex(segment.getOrigin()) + " seq " +
                                       std::to_string(segment.getFirstSeq()) + ".." +
                                       std::to_string(segment.getLastSeq()) + ": " + outcome->reason);
             break;

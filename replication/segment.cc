@@ -10,10 +10,6 @@ namespace dancu::replication {
 
 namespace {
 
-std::string_view AsView(capnp::Data::Reader data) {
-  return {reinterpret_cast<const char*>(data.begin()), data.size()};
-}
-
 kj::ArrayPtr<const kj::byte> AsData(std::string_view bytes) {
   return {reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()};
 }
@@ -91,12 +87,12 @@ Result<DecodedSegment> DecodeSegment(wire::Segment::Reader segment, size_t max_b
   try {
     uint64_t origin = segment.getOrigin(), first = segment.getFirstSeq(), last = segment.getLastSeq();
     DANCU_RETURN_IF_ERROR(CheckHeader(origin, first, last, max_bytes));
-    std::string checkpoint_bytes(AsView(segment.getCheckpoint()));
+    std::string checkpoint_bytes(storage::AsView(segment.getCheckpoint()));
     auto checkpoint = ParseCheckpoint(checkpoint_bytes, origin, last);
     if (!checkpoint.ok()) return checkpoint.status();
 
     std::string where = "segment of " + EntryName(origin, first);
-    auto packed = DecompressFrame(AsView(segment.getEntries()), max_bytes);
+    auto packed = DecompressFrame(storage::AsView(segment.getEntries()), max_bytes);
     if (!packed.ok()) return packed.status().WithContext(where);
     auto views = UnpackEntries(*packed, static_cast<size_t>(last - first + 1));
     if (!views.ok()) return views.status().WithContext(where);

@@ -8,11 +8,6 @@
 namespace dancu::replication {
 
 namespace {
-std::string Hex(uint64_t id) {
-  std::string bytes(8, '\0');
-  for (int i = 0; i < 8; ++i) bytes[static_cast<size_t>(i)] = static_cast<char>(id >> (56 - 8 * i));
-  return storage::ToHex(bytes);
-}
 
 uint64_t Held(storage::Store& store, uint64_t origin) {
   const storage::VersionVector held = store.version_vector();
@@ -38,7 +33,7 @@ Result<SegmentOutcome> IngestSegment(SessionHost& host, wire::Segment::Reader se
   }
   if (!decoded.ok()) {
     DANCU_RETURN_IF_ERROR(host.store().Quarantine(run, decoded.status().message()));
-    host.Log("refused a segment of origin " + Hex(run.origin) + ": " + decoded.status().ToString());
+    host.Log("refused a segment of origin " + storage::IdHex(run.origin) + ": " + decoded.status().ToString());
     SegmentOutcome outcome;
     outcome.verdict = storage::IngestOutcome::Verdict::kRefused;
     outcome.reason = decoded.status().message();
@@ -51,7 +46,7 @@ Result<SegmentOutcome> IngestSegment(SessionHost& host, wire::Segment::Reader se
   auto outcome = host.store().Ingest(run, host.Trust());
   if (!outcome.ok()) return outcome.status();
   if (outcome->verdict == storage::IngestOutcome::Verdict::kRefused) {
-    host.Log("refused a segment of origin " + Hex(run.origin) + " (quarantined): " + outcome->reason);
+    host.Log("refused a segment of origin " + storage::IdHex(run.origin) + " (quarantined): " + outcome->reason);
   }
   return outcome;
 }

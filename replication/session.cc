@@ -5,18 +5,6 @@
 
 namespace dancu::replication {
 
-namespace {
-std::string_view AsView(capnp::Data::Reader data) {
-  return {reinterpret_cast<const char*>(data.begin()), data.size()};
-}
-
-std::string Hex(uint64_t id) {
-  std::string bytes(8, '\0');
-  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(id >> (56 - 8 * i));
-  return storage::ToHex(bytes);
-}
-}  // namespace
-
 Session::Session(SessionHost& host, SessionOptions options)
     : host_(host), options_(std::move(options)), receive_(options_.window) {}
 
@@ -56,15 +44,15 @@ Result<std::vector<std::string>> Session::OnMessage(wire::Message::Reader messag
         break;
       case wire::Message::REFERENCE:
         for (auto chain : message.getReference().getChains()) {
-          auto accepted = host_.AcceptChain(AsView(chain));
+          auto accepted = host_.AcceptChain(storage::AsView(chain));
           if (!accepted.ok()) host_.Log("reference data: a chain refused: " + accepted.status().ToString());
         }
         for (auto revocation : message.getReference().getRevocations()) {
-          Status accepted = host_.AcceptRevocation(AsView(revocation));
+          Status accepted = host_.AcceptRevocation(storage::AsView(revocation));
           if (!accepted.ok()) host_.Log("reference data: a revocation refused: " + accepted.ToString());
         }
         for (auto lease : message.getReference().getLeases()) {
-          Status accepted = host_.AcceptLease(AsView(lease));
+          Status accepted = host_.AcceptLease(storage::AsView(lease));
           if (!accepted.ok()) host_.Log("reference data: a lease refused: " + accepted.ToString());
         }
         if (message.getReference().getAnswersLeaseRequest()) {
@@ -151,7 +139,7 @@ Status Session::OnHello(wire::Hello::Reader hello, std::vector<std::string>& out
     }
     peer = *known;
   } else {
-    peer = host_.AcceptChain(AsView(hello.getCertificateChain()));
+    peer = host_.AcceptChain(storage::AsView(hello.getCertificateChain()));
   }
   if (!peer.ok() || peer->node_id != hello.getNodeId() ||
       (options_.link_key && *options_.link_key != peer->curve_key)) {
@@ -243,7 +231,7 @@ Status Session::Pump(std::vector<std::string>& out) {
   // that this session cannot give it; leave them for a later session.
   if (pending && !deferred_.empty() && progress_ == progress_at_defer_) {
     for (uint64_t origin : deferred_) {
-      host_.Log("origin " + Hex(origin) + " waits for changes the peer lacks from elsewhere");
+      host_.Log("origin " + storage::IdHex(origin) + " waits for changes the peer lacks from elsewhere");
       refused_.insert(origin);
     }
     deferred_.clear();

@@ -22,6 +22,11 @@
 
 namespace dancu::storage {
 
+// The bytes of a Data field, without a copy; valid while the message is.
+inline std::string_view AsView(capnp::Data::Reader data) {
+  return {reinterpret_cast<const char*>(data.begin()), data.size()};
+}
+
 // First-segment size for messages holding one record or change: 2 KiB fits a resident with every
 // field set, where Cap'n Proto's default (8 KiB, zeroed) would cost more to clear than to fill.
 inline constexpr unsigned kRecordMessageWords = 256;

@@ -97,4 +97,10 @@ bool FromHex(std::string_view hex, uint8_t* out, size_t n) {
          bin_len == n;
 }
 
+std::string IdHex(uint64_t id) {
+  std::string bytes(8, '\0');
+  for (size_t i = 0; i < 8; ++i) bytes[i] = static_cast<char>(id >> (56 - 8 * i));
+  return ToHex(bytes);
+}
+
 }  // namespace dancu::storage

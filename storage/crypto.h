@@ -50,6 +50,8 @@ class SigningKey {
 };
 
 std::string ToHex(std::string_view bytes);
+// A node id or origin as 16 lowercase hex digits (its 8 bytes big-endian), as every tool shows it.
+std::string IdHex(uint64_t id);
 template <size_t N>
 std::string ToHex(const std::array<uint8_t, N>& bytes) {
   return ToHex(std::string_view(reinterpret_cast<const char*>(bytes.data()), N));
