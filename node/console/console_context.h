@@ -7,7 +7,10 @@
 // Origin header, come from this console's own origin (else 403 origin). The handler then runs
 // with the session, whose officer every change it makes is attributed to.
 //
-// Ownership: borrows the Node; owns nothing else but references. Thread-safety: handlers run on
+// `links` is a read-only view of the replicator's links (node/replicator.h Replicator::Links); it
+// answers an empty list when the node runs no replicator.
+//
+// Ownership: borrows the Node; owns nothing else but references and the `links` view. Thread-safety: handlers run on
 // the HTTP server's worker threads concurrently; everything reachable here is thread-safe.
 #pragma once
 
@@ -20,6 +23,7 @@
 #include "node/console/login_throttle.h"
 #include "node/console/sessions.h"
 #include "node/node.h"
+#include "node/replicator.h"
 
 namespace dancu::console {
 
@@ -31,6 +35,7 @@ struct ConsoleContext {
   SessionStore& sessions;
   FingerCaptures& captures;
   LoginThrottle& logins;
+  std::function<std::vector<node::LinkStatus>()> links;
 };
 
 using AuthedHandler =
@@ -46,8 +51,10 @@ std::string CookieValue(const httplib::Request& req, const std::string& name);
 
 // Route groups (one file each).
 void AddAuthRoutes(httplib::Server& server, ConsoleContext& ctx);        // login, logout, session
-void AddResidentRoutes(httplib::Server& server, ConsoleContext& ctx);    // search, view, changes
+void AddResidentRoutes(httplib::Server& server, ConsoleContext& ctx);    // search, view, changes, births
 void AddEnrollmentRoutes(httplib::Server& server, ConsoleContext& ctx);  // photo, fingers
-void AddReportRoutes(httplib::Server& server, ConsoleContext& ctx);      // report, sync placeholder
+void AddReportRoutes(httplib::Server& server, ConsoleContext& ctx);      // progress per unit
+void AddSyncRoutes(httplib::Server& server, ConsoleContext& ctx);        // links, backlog, bundles
+void AddConflictRoutes(httplib::Server& server, ConsoleContext& ctx);    // review queue, quarantine
 
 }  // namespace dancu::console

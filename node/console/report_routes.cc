@@ -1,6 +1,4 @@
-// GET /api/report (the campaign's figures per unit, storage/report.h), and the placeholders of
-// replication's screens: GET /api/sync/status and GET /api/conflicts answer {"available": false}
-// until replication (issue 3) provides them.
+// GET /api/report: the campaign's figures per unit (storage/report.h).
 #include <chrono>
 
 #include "node/console/console_context.h"
@@ -40,17 +38,6 @@ void AddReportRoutes(httplib::Server& server, ConsoleContext& ctx) {
                       SendJson(res, 200, {{"total", TallyJson(report->total)}, {"units", units}});
                     }));
 
-  // Placeholders: replication (issue 3) replaces these two with the real figures.
-  server.Get("/api/sync/status",
-             Authed(ctx, Changes::kNothing,
-                    [](const httplib::Request&, httplib::Response& res, const Session&) {
-                      SendJson(res, 200, {{"available", false}});
-                    }));
-  server.Get("/api/conflicts",
-             Authed(ctx, Changes::kNothing,
-                    [](const httplib::Request&, httplib::Response& res, const Session&) {
-                      SendJson(res, 200, {{"available", false}});
-                    }));
 }
 
 }  // namespace dancu::console

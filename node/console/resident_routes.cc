@@ -1,5 +1,6 @@
 // Residents: GET /api/residents?q= (search as the officer types), GET /api/residents/{ref},
-// GET /api/residents/{ref}/history, POST /api/residents (register), and
+// GET /api/residents/{ref}/history, POST /api/residents (register), POST /api/births (a newborn,
+// with a citizen number from the node's leased block, node/births.h), and
 // POST /api/residents/{ref}/{correction|death|move|household|card}.
 //
 // Every change is one draft (node/resident_drafts.h) in the logged-in officer's name, appended
@@ -10,6 +11,7 @@
 #include "node/console/console_context.h"
 #include "node/console/http_json.h"
 #include "node/console/resident_view.h"
+#include "node/births.h"
 #include "node/resident_drafts.h"
 #include "storage/search.h"
 
@@ -24,9 +26,10 @@ constexpr size_t kMaxResults = 100;
 constexpr size_t kMaxQueryBytes = 200;
 
 // Appends the draft of `operation` with `values` and answers: 201 {"id", "seq", "operation",
-// "officer"}, or 422 with the field errors.
+// "officer"} and the members of `extra`, or 422 with the field errors.
 void Apply(ConsoleContext& ctx, httplib::Response& res, const Session& session,
-           schema::Operation operation, const std::string& id, const json& values) {
+           schema::Operation operation, const std::string& id, const json& values,
+           const json& extra = json::object()) {
   node::DraftOrErrors built = node::MakeDraft(operation, id, values, session.officer);
   if (!built.errors.empty()) return SendFieldErrors(res, built.errors);
   std::vector<storage::Draft> drafts;
@@ -35,11 +38,27 @@ void Apply(ConsoleContext& ctx, httplib::Response& res, const Session& session,
   if (!outcome.ok()) return SendStatus(res, outcome.status());
   if (!outcome->rejected.empty()) return SendFieldErrors(res, outcome->rejected.front().errors);
   const auto& accepted = outcome->accepted.front();
-  SendJson(res, operation == schema::Operation::CREATE ? 201 : 200,
-           {{"id", accepted.record_id},
-            {"seq", accepted.seq},
-            {"operation", node::OperationName(operation)},
-            {"officer", session.officer}});
+  json answer = {{"id", accepted.record_id},
+                 {"seq", accepted.seq},
+                 {"operation", node::OperationName(operation)},
+                 {"officer", session.officer}};
+  answer.update(extra);
+  SendJson(res, operation == schema::Operation::CREATE ? 201 : 200, answer);
+}
+
+// A newborn: the fields a birth needs are checked first, so that a form missing one uses no
+// serial; a node without serials answers 409 no_lease (it must sync with its parent).
+void Birth(ConsoleContext& ctx, const httplib::Request& req, httplib::Response& res, const Session& session) {
+  auto body = ParseJsonBody(req, res);
+  if (!body) return;
+  storage::FieldErrors errors = node::CheckBirthValues(*body);
+  if (!errors.empty()) return SendFieldErrors(res, errors);
+  node::DraftOrErrors checked = node::MakeDraft(schema::Operation::CREATE, "", *body, session.officer);
+  if (!checked.errors.empty()) return SendFieldErrors(res, checked.errors);
+  Status issued = node::AssignBirthCitizenNo(ctx.node, *body);
+  if (issued.code() == Status::Code::kFailedPrecondition) return SendError(res, 409, "no_lease", issued.message());
+  if (!issued.ok()) return SendStatus(res, issued);
+  Apply(ctx, res, session, schema::Operation::CREATE, "", *body, {{"citizen_no", (*body)["citizen_no"]}});
 }
 
 // Copies the string member `key` of `from` to `to` when it is a non-empty string.
@@ -179,6 +198,10 @@ void AddResidentRoutes(httplib::Server& server, ConsoleContext& ctx) {
                        if (!body) return;
                        Apply(ctx, res, session, schema::Operation::CREATE, "", *body);
                      }));
+
+  server.Post("/api/births", Authed(ctx, Changes::kState,
+                                    [&ctx](const httplib::Request& req, httplib::Response& res,
+                                           const Session& session) { Birth(ctx, req, res, session); }));
 
   static const OperationRoute kOperations[] = {
       {"correction", schema::Operation::UPDATE, CorrectionValues},

@@ -21,13 +21,18 @@ constexpr char kContentSecurityPolicy[] =
 
 bool IsWildcard(const std::string& host) { return host == "0.0.0.0" || host == "::" || host.empty(); }
 
+std::function<std::vector<node::LinkStatus>()> LinksView(const ConsoleOptions& options) {
+  if (options.links) return options.links;
+  return [] { return std::vector<node::LinkStatus>(); };
+}
+
 }  // namespace
 
 struct WebConsole::Parts {
   Parts(node::Node& node, const ConsoleOptions& options)
       : sessions(options.session_idle),
         captures(node, options.reader_device, options.capture_timeout),
-        context{node, sessions, captures, logins} {}
+        context{node, sessions, captures, logins, LinksView(options)} {}
   httplib::Server server;
   SessionStore sessions;
   FingerCaptures captures;
@@ -117,6 +122,8 @@ void WebConsole::AddRoutes() {
   AddResidentRoutes(server, ctx);
   AddEnrollmentRoutes(server, ctx);
   AddReportRoutes(server, ctx);
+  AddSyncRoutes(server, ctx);
+  AddConflictRoutes(server, ctx);
 
   auto serve_asset = [](const std::string& path, httplib::Response& res) {
     const StaticAsset* asset = FindStaticAsset(path);

@@ -17,10 +17,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "node/node.h"
+#include "node/replicator.h"
 #include "storage/status.h"
 
 namespace httplib {
@@ -35,6 +38,8 @@ struct ConsoleOptions {
   std::chrono::milliseconds session_idle = std::chrono::minutes(30);
   std::string reader_device;                       // empty: the first fingerprint reader
   std::chrono::seconds capture_timeout{60};        // per capture at the reader
+  // The replicator's links (node/replicator.h), for the sync screen; empty: no replicator runs.
+  std::function<std::vector<node::LinkStatus>()> links;
 };
 
 class WebConsole {

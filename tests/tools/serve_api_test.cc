@@ -181,6 +181,68 @@ TEST_CASE("malformed JSON, missing fields and invalid values change nothing") {
   });
 }
 
+TEST_CASE("births, conflicts, bundles and sync status refuse bad input and change nothing") {
+  CommuneCli cli;
+  cli.Add(ValidResident(1));
+  const std::string before = cli.StateHash();
+  ExpectNothingChanged(cli, [](ServeProcess&, ConsoleClient& browser) {
+    const std::string birth = R"({"full_name": "Lò Thị Hoa", "birth_date": "2026-01-02", "sex": "female",
+                                  "hometown": {"unit": "00001"}, "permanent_residence": {"unit": "00001"},
+                                  "household": {"id": "HK1", "relationship": "child"}})";
+    // No session: every new endpoint answers 401.
+    ExpectError(browser.Post("/api/births", birth), 401, "no_session");
+    ExpectError(browser.Post("/api/conflicts/0123456789abcdef/resolve", R"({"keep": "kept"})"), 401, "no_session");
+    ExpectError(browser.Post("/api/bundles", R"({"for": "0123456789abcdef"})"), 401, "no_session");
+    ExpectError(browser.Get("/api/sync/status"), 401, "no_session");
+    ExpectError(browser.Get("/api/conflicts"), 401, "no_session");
+    ExpectError(browser.Get("/api/quarantine"), 401, "no_session");
+
+    browser.LogIn();
+    // A forged CSRF token.
+    const std::string real = browser.csrf;
+    browser.csrf = std::string(real.size(), real[0] == 'f' ? 'e' : 'f');
+    ExpectError(browser.Post("/api/births", birth), 403, "csrf");
+    ExpectError(browser.Post("/api/conflicts/0123456789abcdef/resolve", R"({"keep": "kept"})"), 403, "csrf");
+    ExpectError(browser.Post("/api/bundles", R"({"for": "0123456789abcdef"})"), 403, "csrf");
+    browser.csrf = real;
+
+    // Births: malformed JSON, the fields a birth needs, a number given, and a node without a lease.
+    ExpectError(browser.Post("/api/births", R"({"full_name": )"), 400, "invalid_json");
+    json missing = ExpectError(browser.Post("/api/births", R"({"full_name": "Lò Thị Hoa"})"), 422, "rejected");
+    std::set<std::string> fields;
+    for (const auto& e : missing["error"]["fields"]) fields.insert(e["field"].get<std::string>());
+    CHECK(fields == std::set<std::string>{"sex", "birth_date"});
+    json numbered = json::parse(birth);
+    numbered["citizen_no"] = "001226000001";
+    json given = ExpectError(browser.Post("/api/births", numbered.dump()), 422, "rejected");
+    CHECK(given["error"]["fields"][0]["field"] == "citizen_no");
+    json no_lease = ExpectError(browser.Post("/api/births", birth), 409, "no_lease");
+    CHECK_THAT(no_lease["error"]["message"].get<std::string>(), Catch::Contains("sync with the parent"));
+
+    // Conflicts: malformed, no decision, an unknown conflict.
+    ExpectError(browser.Post("/api/conflicts/0123456789abcdef/resolve", "{"), 400, "invalid_json");
+    ExpectError(browser.Post("/api/conflicts/0123456789abcdef/resolve", "{}"), 400, "missing_field");
+    ExpectError(browser.Post("/api/conflicts/0123456789abcdef/resolve", R"({"keep": 1})"), 400, "bad_field");
+    ExpectError(browser.Post("/api/conflicts/0123456789abcdef/resolve", R"({"keep": "kept"})"), 404, "not_found");
+    CHECK(ExpectJson(browser.Get("/api/conflicts"), 200)["conflicts"] == json::array());
+    CHECK(ExpectJson(browser.Get("/api/quarantine"), 200)["quarantine"] == json::array());
+
+    // Bundles: malformed, no recipient, not a node id, a node this one does not know.
+    ExpectError(browser.Post("/api/bundles", "[1]"), 400, "invalid_json");
+    ExpectError(browser.Post("/api/bundles", "{}"), 400, "missing_field");
+    ExpectError(browser.Post("/api/bundles", R"({"for": "not a node"})"), 400, "bad_field");
+    ExpectError(browser.Post("/api/bundles", R"({"for": "0123456789abcdef"})"), 404, "not_found");
+
+    // An uncertified node with no replicator: no peers, nothing waiting.
+    json status = ExpectJson(browser.Get("/api/sync/status"), 200);
+    CHECK(status["peers"] == json::array());
+    CHECK(status["waiting_up"].is_null());
+    CHECK(status["replicating"] == false);
+    CHECK(status["changes_held"] == 1);
+  });
+  CHECK(cli.StateHash() == before);
+}
+
 TEST_CASE("a registration and a death are made in the officer's name and change the state") {
   CommuneCli cli;
   const std::string before = cli.StateHash();
@@ -229,8 +291,8 @@ TEST_CASE("a registration and a death are made in the officer's name and change 
     auto report = browser.Get("/api/report");
     REQUIRE(report->status == 200);
     CHECK(json::parse(report->body)["total"]["deceased"] == 1);
-    auto sync = browser.Get("/api/sync/status");
-    CHECK(json::parse(sync->body) == json{{"available", false}});
+    // Both changes are held, and no parent is known to hold them (the node is not certified).
+    CHECK(ExpectJson(browser.Get("/api/sync/status"), 200)["changes_held"] == 2);
 
     REQUIRE(browser.Post("/api/logout", "{}")->status == 200);
     ExpectError(browser.Get("/api/session"), 401, "no_session");

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -28,6 +28,7 @@ mkdirSync(ARTIFACTS, { recursive: true });
 
 const dir = mkdtempSync(join(tmpdir(), 'dancu-web-'));
 const data = join(dir, 'node');
+const central = join(dir, 'central');
 const socket = join(dir, 'reader.socket');
 // The server's only fingerprint reader is libfprint's virtual_image on `socket`.
 const env = { ...process.env, DANCU_OFFICER: OFFICER, DANCU_PASSWORD: PASSWORD,
@@ -50,19 +51,43 @@ function resident(serial, fullName, extra = {}) {
   };
 }
 
-function startServer() {
+// Starts `dancu serve --data DIR --http 127.0.0.1:0 EXTRA...`; resolves once it has announced its
+// console (and, with --listen, its replication address): {child, url, listen}.
+function startServer(dataDir = data, extra = []) {
+  const wantListen = extra.includes('--listen');
   return new Promise((resolve, reject) => {
-    const child = spawn(DANCU, ['serve', '--data', data, '--http', '127.0.0.1:0'], { env });
+    const child = spawn(DANCU, ['serve', '--data', dataDir, '--http', '127.0.0.1:0', ...extra], { env });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`dancu serve did not start: ${out}`)), 30000);
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const match = /serving the web console on (http:\/\/\S+)/.exec(out);
-      if (match) { clearTimeout(timer); resolve({ child, url: match[1] }); }
+      const announced = /serving the web console on (http:\/\/\S+)/.exec(out);
+      const listen = /replication listening on (tcp:\/\/\S+)/.exec(out);
+      if (announced && (listen || !wantListen)) {
+        clearTimeout(timer);
+        resolve({ child, url: announced[1], listen: listen && listen[1] });
+      }
     });
     child.stderr.on('data', (chunk) => { out += chunk; });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`dancu serve exited ${code}: ${out}`)); });
   });
+}
+
+// Stops a server with SIGTERM, as an operator would; it must exit 0.
+async function stopServer(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0, 'dancu serve exits 0 on SIGTERM');
+}
+
+const nodeId = (dataDir) => JSON.parse(readFileSync(join(dataDir, 'node.json'), 'utf8')).node_id;
+
+// Certifies the node in `child` under `parent` (both node directories).
+function certify(parent, child) {
+  dancu('cert', 'request', '--data', child, '--out', `${child}.request`);
+  dancu('cert', 'issue', '--data', parent, '--request', `${child}.request`, '--out', `${child}.chain`);
+  dancu('cert', 'install', '--data', child, `${child}.chain`);
 }
 
 async function shot(name) {
@@ -73,11 +98,12 @@ before(async () => {
   dancu('init', '--data', data, '--role', 'commune', '--unit', '00001');
   dancu('officer', 'add', '--data', data, '--name', OFFICER);
   // Certified by a central node, so that biometrics can be sealed to central's key.
-  const central = join(dir, 'central');
   dancu('init', '--data', central, '--role', 'central', '--unit', 'VN');
-  dancu('cert', 'request', '--data', data, '--out', join(dir, 'request'));
-  dancu('cert', 'issue', '--data', central, '--request', join(dir, 'request'), '--out', join(dir, 'chain'));
-  dancu('cert', 'install', '--data', data, join(dir, 'chain'));
+  certify(central, data);
+  // A block of citizen numbers for newborns, leased by central as a file (no link needed).
+  dancu('lease', 'grant', '--data', central, '--node', nodeId(data), '--province', '001', '--count', '50',
+        '--out', join(dir, 'lease'));
+  dancu('lease', 'accept', '--data', data, join(dir, 'lease'));
   execFileSync(SAMPLE_PHOTO, [join(dir, 'photo.jpg')]);
   const lines = [
     resident(1, 'Đặng Thị Hồng Nhung', { sex: 'female', citizen_no: '001185000001' }),
@@ -100,9 +126,7 @@ before(async () => {
 after(async () => {
   if (browser) await browser.close();
   if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
-    server.kill('SIGTERM');
-    assert.equal(await exited, 0, 'dancu serve exits 0 on SIGTERM');
+    await stopServer(server);
     // Everything the browser did is in a log that verifies, and names the officer.
     assert.match(dancu('log', 'verify', '--data', data), /log ok/);
   }
@@ -292,16 +316,61 @@ test('a CCCD application is prepared in the browser: photo, fingers with live pr
   await shot('09-cccd-applied');
 });
 
-test('the progress page draws the chart, and sync is a placeholder', async () => {
+test('the progress page draws the chart', async () => {
   await page.click('#nav-report');
   await page.waitForSelector('#report-chart');
   assert.equal(await page.locator('#report-chart rect.bar-clean').count(), 2);  // one unit + legend
   assert.equal(await page.locator('#report-table tfoot td.num').first().textContent(), '4');
   assert.match(await page.textContent('#report-table tfoot'), /1 \(33,33%\)/);  // one application of 3 living
   await shot('06-report');
+});
+
+test('sync shows what waits for the parent, and a bundle for it downloads and imports there', async () => {
   await page.click('#nav-sync');
   await page.waitForSelector('#sync-status');
-  assert.match(await page.textContent('#sync-status'), /Chưa có/);
+  // Certified by central, never synced: no link, and every change of the commune waits to go up.
+  assert.match(await page.textContent('#sync-summary'), /Liên lạc gần nhất với cấp trên: chưa có kết nối\./);
+  const waiting = await page.textContent('#waiting-up');
+  const held = Number(/^(\d+) thay đổi đang chờ gửi lên cấp trên\.$/.exec(waiting)?.[1]);
+  assert.ok(held >= 8, waiting);  // 3 imported, a registration, a death, a correction, a photo, fingers, the card
+  const row = page.locator(`#peers tr[data-node="${nodeId(central)}"]`);
+  assert.match(await row.textContent(), /Trung ương/);
+  assert.match(await row.textContent(), /cấp trên/);
+  await shot('10-sync-status');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), row.locator('button.bundle-export').click()]);
+  assert.match(download.suggestedFilename(), new RegExp(`^dancu-${nodeId(data)}-for-${nodeId(central)}\\.bundle$`));
+  const bundle = join(dir, 'for-central.bundle');
+  await download.saveAs(bundle);
+  await page.locator('.bundle-status', { hasText: 'Đã tạo gói' }).waitFor();
+  // Carried to central, it imports there: central now finds the commune's residents.
+  assert.match(dancu('bundle', 'import', '--data', central, bundle), /segments applied/);
+  assert.match(dancu('resident', 'find', '--data', central, 'dang thi hong nhung'), /Đặng Thị Hồng Nhung/);
+});
+
+test('a birth is registered offline and shown with its citizen number from the leased block', async () => {
+  await page.click('#nav-birth');
+  await page.waitForSelector('#birth');
+  assert.equal(await page.textContent('section h1'), 'Đăng ký khai sinh');
+  await page.fill('#birth-full_name', 'Đặng Thị Hoa');
+  await page.selectOption('#birth-sex', 'female');
+  await page.fill('#birth-ethnicity', '1');
+  await page.fill('#birth-hometown-unit', '00001');
+  await page.fill('#birth-household-id', 'HK1');
+  await page.fill('#birth-mother-name', 'Đặng Thị Hồng Nhung');
+  await page.fill('#birth-mother-citizen_no', '001185000001');
+  await page.click('#birth button[type=submit]');
+  await page.waitForSelector('#birth-citizen-no');
+  const number = await page.textContent('#birth-citizen-no');
+  // Province 001, a girl born in the 2000s (3), this year, a serial of central's offline pool.
+  const yy = String(new Date().getFullYear() % 100).padStart(2, '0');
+  assert.match(number, new RegExp(`^0013${yy}9\\d{5}$`));
+  await shot('11-birth-citizen-number');
+  await page.click('#birth-resident');
+  await page.waitForSelector('#resident-name');
+  assert.equal(await page.textContent('#resident-name'), 'Đặng Thị Hoa');
+  assert.match(await page.textContent('dl.details'), new RegExp(number));
+  assert.equal(await page.locator('#history .officer').first().textContent(), OFFICER);
 });
 
 test('the console switches to English', async () => {
@@ -322,4 +391,77 @@ test('after logging out the API refuses the old session', async () => {
   await page.waitForSelector('#login-form');
   const status = await page.evaluate(async () => (await fetch('/api/residents?q=an')).status);
   assert.equal(status, 401);
+});
+
+test('a conflict is resolved on the district in the browser and the decision reaches the commune', async () => {
+  // A district under central and a commune under the district, each with officer.an.
+  const district = join(dir, 'district');
+  const commune = join(dir, 'lung-cu');
+  dancu('init', '--data', district, '--role', 'district', '--unit', '026');
+  certify(central, district);
+  dancu('init', '--data', commune, '--role', 'commune', '--unit', '00715');
+  certify(district, commune);
+  for (const node of [district, commune]) dancu('officer', 'add', '--data', node, '--name', OFFICER);
+  writeFileSync(join(dir, 'lung-cu.jsonl'), dancu('gen', 'residents', '--unit', '00715', '--count', '3', '--seed', '7'));
+  dancu('import', '--data', commune, join(dir, 'lung-cu.jsonl'));
+  const [record] = JSON.parse(dancu('resident', 'find', '--data', commune, '--unit', '00715', '--limit', '1', '--json'));
+  const sync = (listen) => dancu('sync', '--data', commune, '--peer', listen, '--timeout', '60');
+  const name = (node) => JSON.parse(dancu('resident', 'show', '--data', node, '--json', record.id)).record.full_name;
+
+  // The district receives the record, then both correct the name without seeing each other's change.
+  let hub = await startServer(district, ['--listen', 'tcp://127.0.0.1:0']);
+  sync(hub.listen);
+  await stopServer(hub.child);
+  dancu('resident', 'update', '--data', commune, record.id, JSON.stringify({ full_name: 'Vàng Seo Phủ' }));
+  dancu('resident', 'update', '--data', district, record.id, JSON.stringify({ full_name: 'Vàng Xeo Páo' }));
+  hub = await startServer(district, ['--listen', 'tcp://127.0.0.1:0']);
+  const browserContext = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'vi-VN' });
+  const hubPage = await browserContext.newPage();
+  try {
+    sync(hub.listen);
+    assert.equal(JSON.parse(dancu('conflicts', 'list', '--data', commune, '--json')).conflicts.length, 1);
+
+    await hubPage.goto(hub.url);
+    await hubPage.fill('#login-officer', OFFICER);
+    await hubPage.fill('#login-password', PASSWORD);
+    await hubPage.click('#login-form button[type=submit]');
+    await hubPage.waitForSelector('#search-input');
+    await hubPage.click('#nav-conflicts');
+    const card = hubPage.locator('article.conflict');
+    await card.first().waitFor();
+    assert.equal(await card.count(), 1);
+    assert.match(await card.locator('h3').textContent(), /trường Họ và tên/);
+    // The competing values side by side, each with its officer.
+    const values = await card.locator('.side-value').allTextContents();
+    assert.deepEqual([...values].sort(), ['Vàng Seo Phủ', 'Vàng Xeo Páo']);
+    assert.match(await card.locator('.side').first().textContent(), /cán bộ officer\.an/);
+    await hubPage.screenshot({ path: join(ARTIFACTS, '12-conflict-side-by-side.png'), fullPage: true });
+
+    // The operator keeps the commune's spelling.
+    await card.locator('.side', { hasText: 'Vàng Seo Phủ' }).locator('button').click();
+    await hubPage.locator('#notice', { hasText: 'Đã ghi quyết định' }).waitFor();
+    await hubPage.waitForSelector('#conflicts-empty');
+    await hubPage.screenshot({ path: join(ARTIFACTS, '13-conflict-resolved.png'), fullPage: true });
+
+    // The commune's next sync brings the decision: no conflict left there, and the kept name.
+    sync(hub.listen);
+    assert.deepEqual(JSON.parse(dancu('conflicts', 'list', '--data', commune, '--json')).conflicts, []);
+    assert.equal(name(commune), 'Vàng Seo Phủ');
+    const history = JSON.parse(dancu('resident', 'show', '--data', commune, '--json', record.id));
+    assert.equal(history.record.full_name, 'Vàng Seo Phủ');
+
+    // The district's sync screen shows the commune's link: last contact, finished sessions, nothing refused.
+    await hubPage.click('#nav-sync');
+    const row = hubPage.locator(`#peers tr[data-node="${nodeId(commune)}"]`);
+    await row.waitFor();
+    assert.match(await row.textContent(), /Xã Lũng Cú/);
+    assert.notEqual(await row.locator('.last-seen').textContent(), 'chưa có kết nối');
+    assert.notEqual(await row.locator('.last-synced').textContent(), 'chưa bao giờ');
+    assert.equal(await row.locator('.refused').textContent(), '0');
+    await hubPage.screenshot({ path: join(ARTIFACTS, '14-district-links.png'), fullPage: true });
+  } finally {
+    await browserContext.close();
+    await stopServer(hub.child);
+  }
+  assert.match(dancu('log', 'verify', '--data', commune), /log ok/);
 });

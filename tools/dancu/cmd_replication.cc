@@ -1,16 +1,13 @@
 // dancu sync, dancu quarantine list, dancu conflicts list|resolve, dancu cert revoke.
-#include <capnp/dynamic.h>
-
 #include <iostream>
 
+#include "node/conflicts.h"
 #include "node/directory.h"
 #include "node/files.h"
 #include "node/leases.h"
+#include "node/quarantine.h"
 #include "node/replicator.h"
-#include "storage/canonical.h"
 #include "storage/conflict_key.h"
-#include "storage/ingest.capnp.h"
-#include "storage/resident_fields.h"
 #include "storage/store_layout.h"
 #include "tools/dancu/cli.h"
 
@@ -27,73 +24,6 @@ Result<uint64_t> ParseNodeId(const std::string& text) {
     return Status::InvalidArgument("a node id is 16 lowercase hex digits, as `dancu init` prints it");
   }
   return std::stoull(text, nullptr, 16);
-}
-
-std::string FieldName(uint16_t ordinal) {
-  auto fields = capnp::Schema::from<schema::Resident>().getFields();
-  return ordinal < fields.size() ? std::string(fields[ordinal].getProto().getName().cStr()) : std::to_string(ordinal);
-}
-
-json ConflictJson(schema::Conflict::Reader c) {
-  auto version = [](schema::Version::Reader v) { return Hex(v.getOrigin()) + "/" + std::to_string(v.getSeq()); };
-  json out = {{"id", c.getId().cStr()},
-              {"record", c.getRecordId().cStr()},
-              {"kind", c.getKind() == schema::ConflictKind::CONCURRENT_EDIT ? "concurrent_edit" : "duplicate_citizen_no"},
-              {"review", c.getReview()},
-              {"detected_at_ms", c.getDetectedAt()},
-              {"open", c.getResolvedBy().getOrigin() == 0}};
-  if (c.getKind() == schema::ConflictKind::CONCURRENT_EDIT) {
-    out["field"] = FieldName(c.getField());
-    out["kept"] = version(c.getKept());
-    out["other"] = version(c.getOther());
-  } else {
-    out["other_record"] = c.getOtherRecordId().cStr();
-  }
-  if (c.getResolvedBy().getOrigin() != 0) out["resolved_by"] = version(c.getResolvedBy());
-  return out;
-}
-
-// The conflict with id `id`, searched over the whole family (a node holds few).
-Result<storage::Parsed<schema::Conflict>> FindConflict(const storage::Store& store, const std::string& id) {
-  std::optional<std::string> found;
-  DANCU_RETURN_IF_ERROR(store.ScanConflicts("", [&](std::string_view key, std::string_view bytes) {
-    if (key.size() > id.size() && key.substr(key.size() - id.size()) == id) found = std::string(bytes);
-    return !found;
-  }));
-  if (!found) return Status::NotFound("no conflict " + id + " on this node (dancu conflicts list)");
-  return storage::Parsed<schema::Conflict>::Parse(*found, "conflict " + id);
-}
-
-// The operation under which a field may be set (node/resident_drafts.h).
-schema::Operation OperationFor(uint16_t field) {
-  namespace f = storage::fields;
-  switch (field) {
-    case f::kStatus: case f::kDeathDate: return schema::Operation::RECORD_DEATH;
-    case f::kPermanentResidence: case f::kHomeUnit: return schema::Operation::MOVE;
-    case f::kHousehold: return schema::Operation::HOUSEHOLD;
-    default: return schema::Operation::UPDATE;
-  }
-}
-
-// A draft setting `field` of `record` to the value change (origin, seq) gave it.
-Result<storage::Draft> ResolvingDraft(const storage::Store& store, const std::string& record, uint16_t field,
-                                      schema::Version::Reader chosen) {
-  std::optional<std::string> entry;
-  DANCU_RETURN_IF_ERROR(store.ScanLogFrom(chosen.getOrigin(), chosen.getSeq(), [&](uint64_t, uint64_t seq, std::string_view bytes) {
-    if (seq == chosen.getSeq()) entry = std::string(bytes);
-    return false;
-  }));
-  if (!entry) return Status::NotFound("the log lacks the change " + Hex(chosen.getOrigin()) + "/" + std::to_string(chosen.getSeq()));
-  auto parsed = storage::Parsed<schema::LogEntry>::Parse(*entry, "log entry");
-  if (!parsed.ok()) return parsed.status();
-  storage::Draft draft;
-  draft.record_id = record;
-  draft.operation = OperationFor(field);
-  draft.fields = {field};
-  auto schema_field = capnp::Schema::from<schema::Resident>().getFields()[field];
-  capnp::DynamicStruct::Reader source = capnp::toDynamic(parsed->get().getChange().getValues());
-  if (source.has(schema_field)) capnp::toDynamic(draft.Values()).set(schema_field, source.get(schema_field));
-  return draft;
 }
 
 void AddSync(CLI::App& app, Runner& runner) {
@@ -149,20 +79,9 @@ void AddQuarantine(CLI::App& app, Runner& runner) {
   cmd->callback([opts, &runner] {
     auto node = OpenForReading(*opts);
     if (!node.ok()) return runner.Fail(node.status(), opts->json);
-    json list = json::array();
-    Status scanned = (*node)->store().ScanQuarantine([&](std::string_view, std::string_view bytes) {
-      auto q = storage::Parsed<schema::QuarantinedRun>::Parse(bytes, "quarantined run");
-      if (!q.ok()) {
-        list.push_back({{"unreadable", q.status().message()}});
-        return true;
-      }
-      auto r = q->get();
-      list.push_back({{"origin", Hex(r.getOrigin())}, {"first_seq", r.getFirstSeq()}, {"last_seq", r.getLastSeq()},
-                      {"reason", r.getReason().cStr()}, {"source", r.getSource().cStr()},
-                      {"received_at_ms", r.getReceivedAt()}, {"entries", r.getEntries().size()}});
-      return true;
-    });
-    if (!scanned.ok()) return runner.Fail(scanned, opts->json);
+    auto listed = node::ListQuarantine((*node)->store());
+    if (!listed.ok()) return runner.Fail(listed.status(), opts->json);
+    const json& list = *listed;
     if (opts->json) return PrintJson({{"quarantine", list}});
     if (list.empty()) std::cout << "quarantine is empty\n";
     for (const auto& q : list) {
@@ -191,15 +110,9 @@ void AddConflicts(CLI::App& app, Runner& runner) {
   list_cmd->callback([list_opts, &runner] {
     auto node = OpenForReading(list_opts->node);
     if (!node.ok()) return runner.Fail(node.status(), list_opts->node.json);
-    json list = json::array();
-    Status scanned = (*node)->store().ScanConflicts("", [&](std::string_view, std::string_view bytes) {
-      auto c = storage::Parsed<schema::Conflict>::Parse(bytes, "conflict");
-      if (!c.ok()) return true;
-      json j = ConflictJson(c->get());
-      if (list_opts->all || (j["open"].get<bool>() && j["review"].get<bool>())) list.push_back(j);
-      return true;
-    });
-    if (!scanned.ok()) return runner.Fail(scanned, list_opts->node.json);
+    auto listed = node::ListConflicts((*node)->store(), list_opts->all);
+    if (!listed.ok()) return runner.Fail(listed.status(), list_opts->node.json);
+    const json& list = *listed;
     if (list_opts->node.json) return PrintJson({{"conflicts", list}});
     if (list.empty()) std::cout << "no conflicts to review\n";
     for (const auto& c : list) {
@@ -231,31 +144,7 @@ void AddConflicts(CLI::App& app, Runner& runner) {
   cmd->callback([opts, &runner] {
     auto session = OpenForWriting(opts->node);
     if (!session.ok()) return runner.Fail(session.status(), opts->node.json);
-    storage::Store& store = session->node->store();
-    auto conflict = FindConflict(store, opts->id);
-    if (!conflict.ok()) return runner.Fail(conflict.status(), opts->node.json);
-    auto c = conflict->get();
-    if (c.getResolvedBy().getOrigin() != 0) {
-      return runner.Fail(Status::FailedPrecondition("conflict " + opts->id + " is resolved already"), opts->node.json);
-    }
-    Result<storage::Draft> draft = Status::InvalidArgument("");
-    if (c.getKind() == schema::ConflictKind::CONCURRENT_EDIT) {
-      if (opts->keep != "kept" && opts->keep != "other") {
-        return runner.Fail(Status::InvalidArgument("--keep must be kept or other for a concurrent edit"), opts->node.json);
-      }
-      draft = ResolvingDraft(store, c.getRecordId().cStr(), c.getField(), opts->keep == "kept" ? c.getKept() : c.getOther());
-    } else {
-      std::string a = c.getRecordId().cStr(), b = c.getOtherRecordId().cStr();
-      if (opts->keep != a && opts->keep != b) {
-        return runner.Fail(Status::InvalidArgument("--keep must name " + a + " or " + b), opts->node.json);
-      }
-      storage::Draft merge;
-      merge.record_id = opts->keep == a ? b : a;
-      merge.operation = schema::Operation::MERGE_DUPLICATE;
-      merge.fields = {storage::fields::kMergedInto};
-      merge.Values().setMergedInto(opts->keep);
-      draft = std::move(merge);
-    }
+    auto draft = node::ResolvingDraft(session->node->store(), opts->id, opts->keep);
     if (!draft.ok()) return runner.Fail(draft.status(), opts->node.json);
     draft->officer = session->officer;
     std::vector<storage::Draft> drafts;

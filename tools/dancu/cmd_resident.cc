@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "node/files.h"
-#include "node/leases.h"
+#include "node/births.h"
 #include "node/resident_drafts.h"
 #include "storage/canonical.h"
 #include "storage/change.capnp.h"
@@ -222,17 +222,10 @@ void AddWriteCommands(CLI::App& group, Runner& runner) {
     ApplyOperation(runner, birth->node, schema::Operation::CREATE, "", [birth](node::Node& node, const json*) -> Result<json> {
       auto values = ReadJsonArgument(birth->body);
       if (!values.ok()) return values;
-      if (values->contains("citizen_no")) return Status::InvalidArgument("a birth gets its citizen number here: leave citizen_no out");
-      const std::string sex = values->value("sex", "");
-      const std::string born = values->value("birth_date", "");
-      if ((sex != "male" && sex != "female") || born.size() < 4) {
-        return Status::InvalidArgument("a birth needs sex (male or female) and birth_date");
-      }
-      // The serial is consumed durably first: a birth refused below leaves a gap, never a reuse.
-      auto number = node::IssueCitizenNo(node, sex == "male" ? schema::Sex::MALE : schema::Sex::FEMALE,
-                                         std::atoi(born.substr(0, 4).c_str()));
-      if (!number.ok()) return number.status();
-      (*values)["citizen_no"] = *number;
+      storage::FieldErrors errors = node::CheckBirthValues(*values);
+      if (!errors.empty()) return Status::InvalidArgument(ErrorsText(errors));
+      Status issued = node::AssignBirthCitizenNo(node, *values);
+      if (!issued.ok()) return issued;
       return values;
     });
   });

@@ -87,6 +87,7 @@ Status RunServe(const ServeOptions& options, const std::atomic<bool>& stop,
   console_options.session_idle = std::chrono::milliseconds(
       static_cast<int64_t>(options.session_idle_minutes * 60'000.0));
   console_options.reader_device = options.reader_device;
+  if (replicator) console_options.links = [&replicator] { return replicator->Links(); };
   console::WebConsole console(**node, console_options);
   DANCU_RETURN_IF_ERROR(console.Bind());
   std::thread http([&console] { console.Run(); });

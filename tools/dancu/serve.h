@@ -1,5 +1,5 @@
-// dancu serve: the long-running node process. Today it serves the web console (--http); the
-// replication links (--listen, --parent) are to join the same loop.
+// dancu serve: the long-running node process: the web console (--http) and the replication links
+// (--listen, --parent, node/replicator.h), whose status the console shows read-only.
 //
 // RunServe opens the node for writing (a serve process has no single officer: officers log in
 // through the browser, each change is theirs), starts each service on its own thread, reports

@@ -18,11 +18,13 @@ export class ApiError extends Error {
 let onUnauthorized = () => {};
 export function setUnauthorizedHandler(handler) { onUnauthorized = handler; }
 
-async function call(method, path, body, contentType) {
+const isBinary = (body) => body instanceof Blob || body instanceof ArrayBuffer;
+
+async function send(method, path, body, contentType) {
   const headers = {};
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   let payload;
-  if (body instanceof Blob || body instanceof ArrayBuffer) {
+  if (isBinary(body)) {
     payload = body;
     headers['Content-Type'] = contentType;
   } else if (body !== undefined) {
@@ -30,18 +32,32 @@ async function call(method, path, body, contentType) {
     headers['Content-Type'] = 'application/json';
   }
   const response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
-  let json = null;
-  try { json = await response.json(); } catch (e) { json = null; }
   if (!response.ok) {
+    let json = null;
+    try { json = await response.json(); } catch (e) { json = null; }
     const error = new ApiError(response.status, json);
     if (response.status === 401 && path !== '/api/login') onUnauthorized(error);
     throw error;
   }
-  return json;
+  return response;
+}
+
+async function call(method, path, body, contentType) {
+  const response = await send(method, path, body, contentType);
+  try { return await response.json(); } catch (e) { return null; }
+}
+
+// A POST whose answer is a file: {blob, filename} (the name from Content-Disposition).
+async function download(path, body) {
+  const response = await send('POST', path, body);
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const filename = (/filename="([^"]+)"/.exec(disposition) || [])[1] || 'download';
+  return { blob: await response.blob(), filename };
 }
 
 export const api = {
   get: (path) => call('GET', path),
   post: (path, body) => call('POST', path, body === undefined ? {} : body),
   upload: (path, blob, type) => call('POST', path, blob, type),
+  download,
 };

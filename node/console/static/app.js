@@ -1,4 +1,5 @@
-// The console's shell: session, navigation (#/search, #/new, #/resident/ID, #/report, #/sync),
+// The console's shell: session, navigation (#/search, #/new, #/birth, #/resident/ID, #/report,
+// #/sync, #/conflicts),
 // and the language toggle. Every screen re-renders from its own data when the language changes.
 import { h, clear } from './dom.js';
 import { t, getLang, setLang } from './i18n.js';
@@ -8,7 +9,9 @@ import { renderSearch } from './view_search.js';
 import { renderNew } from './view_new.js';
 import { renderResident } from './view_resident.js';
 import { renderReport } from './view_report.js';
-import { renderSyncPlaceholder } from './view_sync.js';
+import { renderBirth } from './view_birth.js';
+import { renderSync } from './view_sync.js';
+import { renderConflicts } from './view_conflicts.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -36,7 +39,8 @@ function renderChrome() {
   clear(who);
   if (!session) return;
   const current = location.hash.split('/')[1] || 'search';
-  for (const [key, target] of [['search', '#/search'], ['new', '#/new'], ['report', '#/report'], ['sync', '#/sync']]) {
+  for (const [key, target] of [['search', '#/search'], ['new', '#/new'], ['birth', '#/birth'], ['report', '#/report'],
+                              ['sync', '#/sync'], ['conflicts', '#/conflicts']]) {
     nav.append(h('a', { href: target, id: `nav-${key}`, class: current === key ? 'active' : '' }, t(`nav.${key}`)));
   }
   who.textContent = t('who', { officer: session.officer, unit: session.node.unit_name || session.node.unit });
@@ -57,7 +61,9 @@ async function route() {
     if (page === 'new') renderNew(main, { session, navigate });
     else if (page === 'resident' && arg) await renderResident(main, { id: decodeURIComponent(arg), notice });
     else if (page === 'report') await renderReport(main);
-    else if (page === 'sync') await renderSyncPlaceholder(main);
+    else if (page === 'birth') renderBirth(main, { session });
+    else if (page === 'sync') await renderSync(main);
+    else if (page === 'conflicts') await renderConflicts(main, { navigate, notice });
     else renderSearch(main);
   } catch (e) {
     if (e.status === 401) return;

@@ -1,0 +1,38 @@
+// Conflicts: the review queue of concurrent edits and duplicate citizen numbers that ingest
+// records (storage/ingest.capnp Conflict), as `dancu conflicts` and the web console show and
+// decide them.
+//
+// A conflict is shown as JSON: {id, record, kind ("concurrent_edit" | "duplicate_citizen_no"),
+// review, detected_at_ms, open, resolved_by?} and, for an edit, {field, kept, other} (versions as
+// "ORIGINHEX/SEQ") with `sides`: {kept, other}, each {version, origin, seq, officer, hlc, value}
+// (the value the change gave the field, in the record's JSON form, null if it cleared it), so
+// the competing values can be set side by side; for a duplicate, {other_record}.
+//
+// A decision is a draft that has seen both sides: for an edit, the field set again to the kept or
+// the other change's value (under the operation that may set it); for a duplicate citizen number,
+// the other record merged into the surviving one. Appended, it settles the conflict on every node
+// it reaches.
+//
+// Pure reads of the store; thread-safe as the Store. Errors: NotFound for an unknown conflict id
+// or a change missing from the log, FailedPrecondition for a conflict resolved already,
+// InvalidArgument for a `keep` that names neither side; the store's errors otherwise.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "storage/status.h"
+#include "storage/store.h"
+
+namespace dancu::node {
+
+// The conflicts held by the node: the open ones an operator must review, or with `all` every one
+// (also those settled by the deterministic merge, and those resolved). Unreadable entries are
+// skipped.
+Result<nlohmann::json> ListConflicts(const storage::Store& store, bool all);
+
+// The draft that resolves conflict `id` keeping `keep`: "kept" or "other" for a concurrent edit,
+// the surviving record id for a duplicate citizen number. The caller sets its officer.
+Result<storage::Draft> ResolvingDraft(const storage::Store& store, const std::string& id, const std::string& keep);
+
+}  // namespace dancu::node

@@ -1,0 +1,50 @@
+// Birth registration (#/birth): a newborn gets a citizen number from the node's leased block,
+// offline (POST /api/births). The number is shown at once; a node holding no serials says that it
+// must sync with its parent first.
+import { h, clear } from './dom.js';
+import { t } from './i18n.js';
+import { api } from './api.js';
+import { buildForm, SEX_OPTIONS, RELATIONSHIP_OPTIONS } from './forms.js';
+
+export function renderBirth(main, { session }) {
+  const result = h('div', { id: 'birth-result', hidden: true });
+  const { form } = buildForm({
+    id: 'birth',
+    submitLabel: 'birth.submit',
+    fields: [
+      { key: 'full_name' },
+      { key: 'birth_date', inputmode: 'numeric', value: new Date().toISOString().slice(0, 10) },
+      { key: 'sex', type: 'select', options: SEX_OPTIONS },
+      { key: 'ethnicity', type: 'number' },
+      { key: 'nationality', value: 'VN' },
+      { key: 'birth_place.unit', value: session.node.unit, inputmode: 'numeric' },
+      { key: 'hometown.unit', inputmode: 'numeric' },
+      { key: 'permanent_residence.unit', value: session.node.unit, inputmode: 'numeric' },
+      { key: 'permanent_residence.address' },
+      { key: 'household.id' },
+      { key: 'household.relationship', type: 'select', options: RELATIONSHIP_OPTIONS, value: 'child' },
+      { key: 'mother.name' },
+      { key: 'mother.citizen_no', inputmode: 'numeric' },
+      { key: 'father.name' },
+      { key: 'father.citizen_no', inputmode: 'numeric' },
+    ],
+    onSubmit: async (values) => {
+      let born;
+      try {
+        born = await api.post('/api/births', values);
+      } catch (e) {
+        if (e.code === 'no_lease') e.message = t('birth.no_lease');
+        throw e;
+      }
+      clear(result);
+      result.hidden = false;
+      result.append(h('p', { class: 'notice', role: 'status' }, t('birth.done')),
+        h('p', { class: 'citizen-no' }, t('birth.citizen_no'), ' ', h('strong', { id: 'birth-citizen-no' }, born.citizen_no)),
+        h('a', { href: `#/resident/${encodeURIComponent(born.id)}`, id: 'birth-resident' }, t('birth.open')));
+      result.scrollIntoView();
+    },
+  });
+  main.append(h('section', { class: 'card' }, h('h1', {}, t('birth.title')), h('p', { class: 'muted' }, t('birth.hint')),
+                result, form));
+  form.querySelector('input').focus();
+}
