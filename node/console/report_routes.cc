@@ -1,25 +1,16 @@
-// GET /api/report: the campaign's figures per unit (storage/report.h).
+// GET /api/report: the campaign's figures per commune (storage/report.h), in total, and down the
+// tree of units (node/console/progress_tree.h).
 #include <chrono>
 
 #include "node/console/console_context.h"
 #include "node/console/http_json.h"
+#include "node/console/progress_tree.h"
 #include "node/console/resident_view.h"
 #include "storage/report.h"
 
 namespace dancu::console {
 
-namespace {
-
 using nlohmann::json;
-
-json TallyJson(const storage::UnitTally& t) {
-  return {{"residents", t.residents},
-          {"clean", t.clean},
-          {"deceased", t.deceased},
-          {"applications", t.applications}};
-}
-
-}  // namespace
 
 void AddReportRoutes(httplib::Server& server, ConsoleContext& ctx) {
   server.Get("/api/report",
@@ -35,7 +26,9 @@ void AddReportRoutes(httplib::Server& server, ConsoleContext& ctx) {
                         u["name"] = UnitName(code);
                         units.push_back(std::move(u));
                       }
-                      SendJson(res, 200, {{"total", TallyJson(report->total)}, {"units", units}});
+                      SendJson(res, 200, {{"total", TallyJson(report->total)},
+                                          {"units", units},
+                                          {"tree", ProgressTree(*report, ctx.node.config().unit)}});
                     }));
 
 }

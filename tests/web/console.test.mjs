@@ -322,6 +322,13 @@ test('the progress page draws the chart', async () => {
   assert.equal(await page.locator('#report-chart rect.bar-clean').count(), 2);  // one unit + legend
   assert.equal(await page.locator('#report-table tfoot td.num').first().textContent(), '4');
   assert.match(await page.textContent('#report-table tfoot'), /1 \(33,33%\)/);  // one application of 3 living
+  // Down the tree: Hà Nội, Quận Ba Đình, Phường Phúc Xá, each against the targets.
+  const tree = page.locator('#progress-tree tbody tr');
+  assert.deepEqual(await tree.evaluateAll((rows) => rows.map((r) => r.dataset.unit)), ['01', '001', '00001']);
+  assert.match(await tree.first().getAttribute('class'), /level-province/);
+  assert.match(await tree.first().textContent(), /Thành phố Hà Nội/);
+  assert.match(await tree.last().locator('.progress-cell.applications').textContent(), /^1 \/ 3 \(33,33%\)$/);
+  assert.equal(await tree.last().locator('rect.bar-applications').getAttribute('data-share'), '33.33');
   await shot('06-report');
 });
 
@@ -459,6 +466,13 @@ test('a conflict is resolved on the district in the browser and the decision rea
     assert.notEqual(await row.locator('.last-synced').textContent(), 'chưa bao giờ');
     assert.equal(await row.locator('.refused').textContent(), '0');
     await hubPage.screenshot({ path: join(ARTIFACTS, '14-district-links.png'), fullPage: true });
+
+    // The district's progress down its tree: Hà Giang, Đồng Văn, Lũng Cú.
+    await hubPage.click('#nav-report');
+    await hubPage.waitForSelector('#progress-tree');
+    const units = await hubPage.locator('#progress-tree tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.unit));
+    assert.deepEqual(units, ['02', '026', '00715']);
+    await hubPage.screenshot({ path: join(ARTIFACTS, '15-district-progress.png'), fullPage: true });
   } finally {
     await browserContext.close();
     await stopServer(hub.child);

@@ -1,5 +1,7 @@
-// Progress per unit (storage/report.h): a table and an inline SVG bar chart of the shares of clean
-// records and of CCCD applications among the living.
+// Progress (storage/report.h): the units down the tree (province, district, commune) against the
+// campaign's targets — every record clean, every living resident with a CCCD application — each
+// with a small SVG bar per target; then the communes in a table and an inline SVG bar chart of
+// the shares of clean records and of CCCD applications among the living.
 import { h, svg } from './dom.js';
 import { t, getLang } from './i18n.js';
 import { api } from './api.js';
@@ -41,6 +43,33 @@ function chart(rows) {
              svg('title', {}, t('report.chart')), ...items);
 }
 
+// A bar of `part` out of `target`, with the figures beside it: "85.157 / 98.713 (86,27%)".
+function progressCell(part, target, kind) {
+  const width = 160;
+  const done = share(part, target);
+  return h('td', { class: `progress-cell ${kind}` },
+    svg('svg', { viewBox: `0 0 ${width} 10`, width, height: 10, class: 'progress-bar', role: 'img',
+                 'aria-label': percent(done) },
+      svg('rect', { x: 0, y: 0, width, height: 10, class: 'bar-track' }),
+      svg('rect', { x: 0, y: 0, width: (width * Math.min(done, 100)) / 100, height: 10, class: `bar-${kind}`,
+                    'data-share': done.toFixed(2) })),
+    h('span', { class: 'progress-figures' }, `${number(part)} / ${number(target)} (${percent(done)})`));
+}
+
+function treeTable(tree) {
+  return h('table', { class: 'report tree', id: 'progress-tree' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('report.unit')), h('th', {}, t('report.residents')),
+      h('th', {}, t('report.target_clean')), h('th', {}, t('report.target_applications')),
+      h('th', {}, t('report.gap')))),
+    h('tbody', {}, tree.map((u) => h('tr', { class: `level-${u.level} depth-${Math.min(u.depth, 3)}`, 'data-unit': u.unit },
+      h('td', { class: 'unit-name' }, `${u.name || u.unit} (${u.unit})`),
+      h('td', { class: 'num' }, number(u.residents)),
+      progressCell(u.clean, u.residents, 'clean'),
+      progressCell(u.applications, u.residents - u.deceased, 'applications'),
+      h('td', { class: 'num gap' }, t('report.gap_value', { clean: number(u.residents - u.clean),
+                                                            applications: number(u.residents - u.deceased - u.applications) }))))));
+}
+
 export async function renderReport(main) {
   const report = await api.get('/api/report');
   const rows = report.units.map((u) => ({ ...u, label: u.name || u.unit || '—' }));
@@ -51,6 +80,10 @@ export async function renderReport(main) {
     h('td', { class: 'num' }, `${number(r.applications)} (${percent(share(r.applications, r.residents - r.deceased))})`));
   main.append(h('section', { class: 'card' },
     h('h1', {}, t('report.title')),
+    h('h2', {}, t('report.tree')),
+    h('p', { class: 'muted' }, t('report.targets')),
+    treeTable(report.tree),
+    h('h2', {}, t('report.communes')),
     h('table', { class: 'report', id: 'report-table' },
       h('thead', {}, h('tr', {}, h('th', {}, t('report.unit')), h('th', {}, t('report.residents')),
         h('th', {}, t('report.clean')), h('th', {}, t('report.deceased')), h('th', {}, t('report.applications')))),
