@@ -4,7 +4,12 @@
 # fingerprints (libfprint's virtual reader fed NIST prints) and a photo for a CCCD application,
 # recording events, reporting the campaign's figures and verifying its signed log; then a second
 # commune; replication through their district to central over CurveZMQ and, for the commune
-# without a link, by a signed bundle; a newborn's citizen number issued offline from a lease.
+# without a link, by a signed bundle; a newborn's citizen number issued offline from a lease; and
+# last, the district's web console with both communes' data, left running for a person to open.
+#
+# The console stays up (until Ctrl-C) when the demo runs in a terminal; run non-interactively (no
+# terminal on stdin, as in CI) it is skipped unless DANCU_DEMO_CONSOLE=1. DANCU_DEMO_CONSOLE=0
+# skips it in a terminal too. DANCU_DEMO_HTTP sets its address (default 127.0.0.1:0, a free port).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -141,3 +146,26 @@ echo "central  $(dancu state-hash --data "$DEMO/central")"
 echo "district $(dancu state-hash --data "$DEMO/dong-van")"
 echo
 echo "The nodes stay in $DEMO; try: build/tools/dancu resident find --data $DEMO/central 'hoang van'"
+
+step "The district and Lũng Cú correct one name, each offline: the next sync raises a conflict to review"
+dancu officer add --data "$DEMO/dong-van" --name officer.an
+dancu resident update --data "$DEMO/lung-cu" "$mai" '{"full_name": "Giàng Thị Mảy"}'
+dancu resident update --data "$DEMO/dong-van" "$mai" '{"full_name": "Giàng Thị Mây"}'
+serve "$DEMO/dong-van" dong-van
+dancu sync --data "$DEMO/lung-cu" --peer "$serve_addr" --timeout 120
+stop
+dancu conflicts list --data "$DEMO/dong-van"
+
+step "The district's web console, for officers and operators"
+console=${DANCU_DEMO_CONSOLE:-}
+if [ -z "$console" ]; then
+  if [ -t 0 ]; then console=1; else console=0; fi
+fi
+if [ "$console" = 1 ]; then
+  echo "Open the address below in a browser; log in as officer.an with the password $DANCU_PASSWORD."
+  echo "Stop the console with Ctrl-C."
+  build/tools/dancu serve --data "$DEMO/dong-van" --http "${DANCU_DEMO_HTTP:-127.0.0.1:0}"
+else
+  echo "(not run: no terminal; DANCU_DEMO_CONSOLE=1 runs it, or:"
+  echo " DANCU_PASSWORD='$DANCU_PASSWORD' build/tools/dancu serve --data $DEMO/dong-van --http 127.0.0.1:8080 ; officer.an)"
+fi
