@@ -90,6 +90,24 @@ TEST_CASE("bad residents are rejected field by field and change nothing") {
   CHECK(cli.Run({"log", "verify", "--data", cli.data()}).exit_code == 0);
 }
 
+TEST_CASE("a birth needs its sex and date, gets its number here, and needs a lease; else nothing changes") {
+  CommuneCli cli;
+  const std::string before = cli.StateHash();
+  auto numbered = cli.Run({"resident", "birth", "--data", cli.data(),
+                           R"({"full_name": "Lò Thị Hoa", "sex": "female", "birth_date": "2026-01-02", "citizen_no": "001326900001"})"});
+  CHECK(numbered.exit_code == 1);
+  CHECK_THAT(numbered.err, Catch::Contains("citizen_no: a birth gets its citizen number"));
+  auto incomplete = cli.Run({"resident", "birth", "--data", cli.data(), R"({"full_name": "Lò Thị Hoa"})"});
+  CHECK(incomplete.exit_code == 1);
+  CHECK_THAT(incomplete.err, Catch::Contains("sex: a birth needs the sex"));
+  CHECK_THAT(incomplete.err, Catch::Contains("birth_date: a birth needs the birth date"));
+  auto no_lease = cli.Run({"resident", "birth", "--data", cli.data(),
+                           R"({"full_name": "Lò Thị Hoa", "sex": "female", "birth_date": "2026-01-02"})"});
+  CHECK(no_lease.exit_code == 1);
+  CHECK_THAT(no_lease.err, Catch::Contains("holds no citizen-number serials: sync with the parent"));
+  CHECK(cli.StateHash() == before);
+}
+
 TEST_CASE("an import keeps the good lines and reports each bad one by line and field") {
   CommuneCli cli;
   {

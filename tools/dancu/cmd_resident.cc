@@ -153,11 +153,15 @@ void ApplyOperation(Runner& runner, const NodeOptions& options, schema::Operatio
     if (!outcome->rejected.empty()) errors = outcome->rejected.front().errors;
     else {
       const auto& accepted = outcome->accepted.front();
+      // A registration names its citizen number (a birth's is issued here).
+      const std::string number = operation == schema::Operation::CREATE ? values->value("citizen_no", "") : "";
       if (options.json) {
-        PrintJson({{"id", accepted.record_id}, {"seq", accepted.seq}, {"operation", node::OperationName(operation)}});
+        json out = {{"id", accepted.record_id}, {"seq", accepted.seq}, {"operation", node::OperationName(operation)}};
+        if (!number.empty()) out["citizen_no"] = number;
+        PrintJson(out);
       } else {
-        std::cout << node::OperationName(operation) << " " << accepted.record_id << " (change "
-                  << accepted.seq << ")\n";
+        std::cout << node::OperationName(operation) << " " << accepted.record_id << " (change " << accepted.seq
+                  << (number.empty() ? "" : ", citizen number " + number) << ")\n";
       }
       return;
     }
