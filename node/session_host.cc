@@ -63,6 +63,13 @@ std::vector<std::string> NodeSessionHost::Revocations() { return node_.directory
 
 storage::TrustLookup NodeSessionHost::Trust() { return node_.directory().Trust(); }
 
+bool NodeSessionHost::IsAncestor(const replication::PeerIdentity& sender) {
+  auto own = node_.directory().Find(node_.config().node_id);
+  if (!own || sender.node_id == node_.config().node_id) return false;
+  const auto& lineage = own->chain.lineage;
+  return std::find(lineage.begin(), lineage.end(), sender.node_id) != lineage.end();
+}
+
 void NodeSessionHost::PeerHolds(uint64_t node, const storage::VersionVector& versions) {
   Status kept = RecordPeerHolds(node_.store(), node, versions);
   if (!kept.ok()) log_("could not keep what node " + NodeIdHex(node) + " holds: " + kept.ToString());

@@ -34,6 +34,7 @@ class NodeSessionHost : public replication::SessionHost {
   std::optional<std::string> ChainOf(uint64_t origin) override;
   std::vector<std::string> Revocations() override;
   storage::TrustLookup Trust() override;
+  bool IsAncestor(const replication::PeerIdentity& sender) override;
   Result<std::set<uint64_t>> Scope(const replication::PeerIdentity& peer) override;
   std::optional<LeaseAsk> WantLease(const replication::PeerIdentity& peer) override;
   Result<std::string> GrantLease(const replication::PeerIdentity& peer, const std::string& province,

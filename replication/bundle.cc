@@ -262,7 +262,7 @@ Result<BundleImport> ImportBundle(SessionHost& host, const ParsedBundle& bundle,
       bool progress = false;
       for (unsigned i : pending) {
         auto segment = segments[i];
-        auto outcome = IngestSegment(host, segment, source);
+        auto outcome = IngestSegment(host, segment, *sender, source);
         if (!outcome.ok()) return outcome.status();
         switch (outcome->verdict) {
           case Verdict::kApplied:

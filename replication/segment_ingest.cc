@@ -16,9 +16,11 @@ uint64_t Held(storage::Store& store, uint64_t origin) {
 }
 }  // namespace
 
-Result<SegmentOutcome> IngestSegment(SessionHost& host, wire::Segment::Reader segment, const std::string& source) {
+Result<SegmentOutcome> IngestSegment(SessionHost& host, wire::Segment::Reader segment, const PeerIdentity& sender,
+                                     const std::string& source) {
   storage::IncomingRun run;
   run.source = source;
+  run.from_ancestor = host.IsAncestor(sender);
   Result<DecodedSegment> decoded = Status::Corruption("segment: unreadable");
   try {
     run.origin = segment.getOrigin();

@@ -21,9 +21,11 @@ namespace dancu::replication {
 // decode, with the decoder's reason); kNotReady and kGap mean it waits for changes not held yet.
 using SegmentOutcome = storage::IngestOutcome;
 
-// Decodes, verifies and applies `segment` as described above; `source` names where it came from
-// in the quarantine ("peer ...", "bundle ..."). Refusals are also written to the host's log.
-Result<SegmentOutcome> IngestSegment(SessionHost& host, wire::Segment::Reader segment, const std::string& source);
+// Decodes, verifies and applies `segment`, sent by `sender`, as described above; `source` names
+// where it came from in the quarantine ("peer ...", "bundle ..."). Refusals are also written to
+// the host's log.
+Result<SegmentOutcome> IngestSegment(SessionHost& host, wire::Segment::Reader segment, const PeerIdentity& sender,
+                                     const std::string& source);
 
 // Whether the outcome means the segment may apply later (a dependency or earlier entries missing).
 inline bool Waits(const SegmentOutcome& outcome) {

@@ -176,7 +176,7 @@ Status Session::OnSegment(wire::Segment::Reader segment, std::vector<std::string
     Emit(EncodeError(wire::ErrorCode::OVER_CREDIT, "a segment without credit"), out);
     return Status::FailedPrecondition("the peer sent a segment without credit");
   }
-  auto outcome = IngestSegment(host_, segment, options_.source);
+  auto outcome = IngestSegment(host_, segment, peer_.value_or(PeerIdentity{}), options_.source);
   if (!outcome.ok()) {
     Emit(EncodeError(wire::ErrorCode::INTERNAL, "the receiver failed to store the segment"), out);
     return outcome.status();

@@ -65,6 +65,8 @@ class SessionHost {
   virtual std::optional<std::string> ChainOf(uint64_t origin) = 0;
   virtual std::vector<std::string> Revocations() = 0;
   virtual storage::TrustLookup Trust() = 0;
+  // Whether `sender` is an ancestor of this node (storage::IncomingRun::from_ancestor).
+  virtual bool IsAncestor(const PeerIdentity& sender) = 0;
   // The origins whose changes this node sends to `peer`.
   virtual Result<std::set<uint64_t>> Scope(const PeerIdentity& peer) = 0;
   // Citizen-number leases (node/leases.h): what to ask `peer` for (when it is this node's parent

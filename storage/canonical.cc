@@ -13,9 +13,7 @@ capnp::ReaderOptions LimitsFor(size_t words) {
   options.nestingLimit = 16;
   return options;
 }
-}  // namespace
 
-namespace {
 std::unique_ptr<ParsedBuffer> Wrap(std::string_view bytes) {
   auto buffer = std::make_unique<ParsedBuffer>();
   buffer->words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
@@ -23,12 +21,19 @@ std::unique_ptr<ParsedBuffer> Wrap(std::string_view bytes) {
   buffer->segment = buffer->words.asPtr();
   return buffer;
 }
+
+// The reader for bytes known to be canonical: canonical form rules out the overlapping pointers
+// that the traversal budget guards against, so callers may read fields as often as they need.
+void ReadTrusted(ParsedBuffer& buffer) {
+  capnp::ReaderOptions options = LimitsFor(buffer.words.size());
+  options.traversalLimitInWords = kj::maxValue;
+  buffer.reader = std::make_unique<capnp::SegmentArrayMessageReader>(kj::arrayPtr(&buffer.segment, 1), options);
+}
 }  // namespace
 
 std::unique_ptr<ParsedBuffer> WrapOwn(std::string_view bytes) {
   auto buffer = Wrap(bytes);
-  buffer->reader = std::make_unique<capnp::SegmentArrayMessageReader>(
-      kj::arrayPtr(&buffer->segment, 1), LimitsFor(buffer->words.size()));
+  ReadTrusted(*buffer);
   return buffer;
 }
 
@@ -46,6 +51,7 @@ Result<std::unique_ptr<ParsedBuffer>> ParseCanonical(std::string_view bytes,
     if (!buffer->reader->isCanonical()) {
       return Status::Corruption(std::string(what) + ": bytes are not in canonical form");
     }
+    ReadTrusted(*buffer);
   } catch (const kj::Exception& e) {
     return Status::Corruption(std::string(what) + ": " + e.getDescription().cStr());
   }

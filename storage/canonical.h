@@ -5,8 +5,9 @@
 // raw canonical bytes as stored, never a re-encoding.
 //
 // Decoding is the trust boundary for bytes read from disk or the network: Parse copies into an
-// 8-byte-aligned buffer, applies ReaderOptions limits, requires canonical form, and turns every
-// Cap'n Proto exception into Status::Corruption. A Parsed<T> owns its buffer; it is movable, not
+// 8-byte-aligned buffer, applies ReaderOptions limits while it checks canonical form (after which
+// the bytes are read without a traversal budget: canonical form has no overlapping pointers to
+// amplify), and turns every Cap'n Proto exception into Status::Corruption. A Parsed<T> owns its buffer; it is movable, not
 // copyable, and safe to read from several threads once built.
 #pragma once
 

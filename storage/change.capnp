@@ -77,4 +77,5 @@ struct RecordState {
   stamps @1 :List(FieldStamp);   # one per field ever set, ascending by field
   versions @2 :List(Version);    # highest seq per origin that touched the record, ascending origin
   homes @3 :List(HomeStamp);     # every home unit set, ascending (hlc, origin, seq)
+  created @4 :Bool;              # the record's creation is folded in (else a fragment: record_fold.h)
 }

@@ -91,6 +91,7 @@ std::string FoldChange(const schema::RecordState::Reader* current, schema::Chang
   }
   auto resident = state.getResident();
   resident.setId(change.getRecordId());
+  state.setCreated((current != nullptr && current->getCreated()) || change.getOperation() == schema::Operation::CREATE);
 
   const bool death_operation = change.getOperation() == schema::Operation::RECORD_DEATH;
   auto fields = capnp::Schema::from<schema::Resident>().getFields();
@@ -143,6 +144,8 @@ std::string FoldChange(const schema::RecordState::Reader* current, schema::Chang
   }
   return Canonicalize(state.asReader());
 }
+
+bool IsFragment(schema::RecordState::Reader state) { return !state.getCreated(); }
 
 std::string HomeSeenBy(schema::RecordState::Reader state, schema::Change::Reader change) {
   std::string seen;

@@ -27,6 +27,11 @@ std::string FoldChange(const schema::RecordState::Reader* current, schema::Chang
 // its origin's earlier changes, and what its basedOn covers.
 bool ChangeSaw(schema::Change::Reader change, uint64_t origin, uint64_t seq);
 
+// Whether the state lacks the record's creation: it holds only changes that reached this node from
+// an ancestor before the record itself did, or without it (Store::Ingest). Such a fragment is kept
+// for the fold but is no resident here: not indexed, searched or counted.
+bool IsFragment(schema::RecordState::Reader state);
+
 // The home unit the change's author saw the record in: the latest home within the change's causal
 // context (its basedOn, and its origin's earlier changes). Empty if the author saw none. With the
 // change's dependencies held, this is the same on every node whatever the arrival order.

@@ -46,13 +46,21 @@ Result<std::optional<std::string>> RecordStage::OtherClaimant(std::string_view c
 void RecordStage::Put(const std::string& id, const std::optional<std::string>& before, std::string after) {
   if (before) {
     auto old = Parsed<schema::RecordState>::Own(*before);
-    for (const auto& e : IndexEntriesFor(old.get().getResident())) batch_.Delete(cf_.index, e.key);
+    if (!IsFragment(old.get())) {
+      for (const auto& e : IndexEntriesFor(old.get().getResident())) batch_.Delete(cf_.index, e.key);
+    }
     std::string old_no = old.get().getResident().getCitizenNo().cStr();
     if (auto it = claims_.find(old_no); it != claims_.end()) it->second.erase(id);
     digest_.Remove(id, *before);
   }
   auto next = Parsed<schema::RecordState>::Own(after);
   auto resident = next.get().getResident();
+  if (IsFragment(next.get())) {  // not a resident here: not searchable, claims no number
+    batch_.Put(cf_.records, id, after);
+    digest_.Add(id, after);
+    overlay_[id] = std::move(after);
+    return;
+  }
   for (const auto& e : IndexEntriesFor(resident)) batch_.Put(cf_.index, e.key, e.value);
   if (resident.getCitizenNo().size() > 0 && resident.getMergedInto().size() == 0) {
     claims_[resident.getCitizenNo().cStr()].insert(id);

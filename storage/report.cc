@@ -1,4 +1,5 @@
 #include "storage/report.h"
+#include "storage/record_fold.h"
 
 #include "storage/canonical.h"
 #include "storage/change.capnp.h"
@@ -23,7 +24,7 @@ Result<Report> BuildReport(const Store& store, PartialDateValue today) {
       return false;
     }
     auto resident = state->get().getResident();
-    if (resident.getMergedInto().size() > 0) return true;
+    if (resident.getMergedInto().size() > 0 || IsFragment(state->get())) return true;
     UnitTally one;
     one.residents = 1;
     one.clean = Validate(resident, today).empty() && CompletenessGaps(resident).empty();

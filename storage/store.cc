@@ -21,11 +21,11 @@
 
 namespace dancu::storage {
 
-namespace {
-
 std::string RecordIdFor(uint64_t origin, uint64_t seq) {
   return ToHex(layout::EncodeU64(origin)) + "-" + std::to_string(seq);
 }
+
+namespace {
 
 Result<std::optional<std::string>> GetFrom(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                                            std::string_view key, const char* what) {

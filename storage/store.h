@@ -94,6 +94,10 @@ struct IncomingRun {
   std::vector<std::string> entries;  // canonical LogEntry bytes of seqs first_seq, first_seq + 1, ...
   std::string checkpoint;            // the origin's canonical Checkpoint over the last entry
   std::string source;                // where it came from, for the quarantine ("peer ...", "bundle ...")
+  // Whether the run comes from an ancestor of the receiver (its parent, or higher up). Logs travel
+  // whole, so an ancestor's log also holds changes to records homed elsewhere, checked with their
+  // full context where they are homed; the receiver may never be sent that context.
+  bool from_ancestor = false;
 };
 
 // What the receiver knows of an origin from its certificate directory.
@@ -129,6 +133,10 @@ inline constexpr uint64_t kMaxClockAheadMs = 24ull * 3600 * 1000;
 using RecordCheck = std::function<std::vector<FieldError>(const schema::Resident::Reader* before,
                                                           schema::Resident::Reader after)>;
 
+// The id Append gives a record it creates without one: the creating change's origin and seq, so
+// that only that change can claim to have created the record.
+std::string RecordIdFor(uint64_t origin, uint64_t seq);
+
 class Store {
  public:
   static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options);
@@ -148,7 +156,10 @@ class Store {
   //    origin's key; none may lie after the origin's revocation point;
   //  - every change must pass its shape check and its origin's authority over the record as the
   //    change's author saw it (storage/record_fold.h HomeSeenBy);
-  //  - a change whose causal context names a version not held makes the run kNotReady.
+  //  - a change whose causal context names a version not held makes the run kNotReady;
+  //  - except that a change from an ancestor (IncomingRun::from_ancestor) whose context is not
+  //    held folds unchecked (no authority or conflict checks): the ancestor checked it, and folds
+  //    do not depend on order.
   // A run failing a check is kept in the quarantine family with the reason and refused (kRefused);
   // it changes nothing else. Applied changes fold into records exactly as local ones; concurrent
   // edits and citizen numbers claimed twice are recorded in the conflicts family. The clock takes

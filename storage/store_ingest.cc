@@ -157,20 +157,6 @@ Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& t
   auto verified = VerifyRun(run, held + 1 - run.first_seq, *head, *origin_trust);
   if (!verified.ok()) return refuse(verified.status().message());
 
-  // Causal readiness, before anything is staged: every version a change names must be held.
-  for (const auto& v : *verified) {
-    for (auto dep : v.entry.get().getChange().getBasedOn()) {
-      if (dep.getOrigin() == run.origin) continue;  // this origin's own: held or earlier in the run
-      auto it = versions_.find(dep.getOrigin());
-      if (it == versions_.end() || it->second < dep.getSeq()) {
-        outcome.verdict = Verdict::kNotReady;
-        outcome.reason = Name(run.origin, v.entry.get().getChange().getSeq()) + " depends on " +
-                         Name(dep.getOrigin(), dep.getSeq()) + ", not held yet";
-        return outcome;
-      }
-    }
-  }
-
   HybridClock clock = clock_;
   rocksdb::WriteBatch batch;
   RecordStage stage(*this, db_.get(), *cf_, batch, digest_);
@@ -186,31 +172,54 @@ Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& t
       if (!parsed.ok()) return parsed.status();
       current.emplace(std::move(parsed.value()));
     }
-    // Authority over the record as the change's author saw it.
-    const bool create = change.getOperation() == schema::Operation::CREATE && !current;
-    std::string home = create ? change.getValues().getHomeUnit().cStr()
-                              : current ? HomeSeenBy(current->get(), change) : std::string();
-    if (home.empty()) {
-      return refuse(Name(run.origin, change.getSeq()) + " changes record " + record_id +
-                    " that its author cannot have held");
-    }
-    if (!origin_trust->covers(home)) {
-      return refuse(Name(run.origin, change.getSeq()) + " changes record " + record_id + " homed in unit " + home +
-                    ", outside the origin's authority");
-    }
-
     schema::RecordState::Reader current_reader;
     if (current) current_reader = current->get();
+    // Causal readiness: every version the change names is held (this origin's own are held or
+    // earlier in the run). A change from an ancestor may fold without it, unchecked; otherwise the
+    // run waits. Nothing is written before the whole run is staged.
+    bool checked = true;
+    for (auto dep : change.getBasedOn()) {
+      if (dep.getOrigin() == run.origin) continue;
+      auto it = versions_.find(dep.getOrigin());
+      if (it != versions_.end() && it->second >= dep.getSeq()) continue;
+      if (run.from_ancestor) {
+        checked = false;
+        break;
+      }
+      outcome.verdict = Verdict::kNotReady;
+      outcome.reason =
+          Name(run.origin, change.getSeq()) + " depends on " + Name(dep.getOrigin(), dep.getSeq()) + ", not held yet";
+      return outcome;
+    }
+    if (checked) {
+      // Authority over the record as the change's author saw it.
+      // (A record may be held already from unchecked changes that reached here before its creation;
+      // an id naming the change itself shows which change created it.)
+      const bool create = change.getOperation() == schema::Operation::CREATE &&
+                          (!current || record_id == RecordIdFor(run.origin, change.getSeq()));
+      std::string home = create ? change.getValues().getHomeUnit().cStr()
+                                : current ? HomeSeenBy(current->get(), change) : std::string();
+      if (home.empty()) {
+        return refuse(Name(run.origin, change.getSeq()) + " changes record " + record_id +
+                      " that its author cannot have held");
+      }
+      if (!origin_trust->covers(home)) {
+        return refuse(Name(run.origin, change.getSeq()) + " changes record " + record_id + " homed in unit " + home +
+                      ", outside the origin's authority");
+      }
+    }
+
     std::string next_bytes = FoldChange(current ? &current_reader : nullptr, change);
     auto next = Parsed<schema::RecordState>::Own(next_bytes);
 
     // Concurrent edits: the fold has kept one value; record the pair.
-    if (current) {
+    if (current && checked) {
+      const auto stamps = next.get().getStamps();
       for (const ConcurrentEdit& edit : ConcurrentEdits(current->get(), change)) {
         VersionRef incoming{change.getOrigin(), change.getSeq()};
         VersionRef existing{edit.current.origin, edit.current.seq};
         bool incoming_kept = false;
-        for (auto s : next.get().getStamps()) {
+        for (auto s : stamps) {
           if (s.getField() == edit.field) incoming_kept = s.getOrigin() == incoming.origin && s.getSeq() == incoming.seq;
         }
         std::string id = ConflictId(record_id, edit.field, incoming, existing);
@@ -224,7 +233,7 @@ Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& t
     }
     // One citizen number claimed by two records: a duplicate case, under both records.
     auto resident = next.get().getResident();
-    if (resident.getCitizenNo().size() > 0 && resident.getMergedInto().size() == 0) {
+    if (checked && resident.getCitizenNo().size() > 0 && resident.getMergedInto().size() == 0) {
       auto other = stage.OtherClaimant(resident.getCitizenNo().cStr(), record_id);
       if (!other.ok()) return other.status();
       if (other->has_value()) {

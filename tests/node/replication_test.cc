@@ -11,6 +11,8 @@
 #include "storage/ingest.capnp.h"
 #include "storage/hlc.h"
 #include "storage/log_verify.h"
+#include "storage/record_fold.h"
+#include "storage/report.h"
 #include "storage/resident_fields.h"
 #include "tests/support/test_network.h"
 
@@ -144,7 +146,7 @@ TEST_CASE("a tampered run is refused whole, quarantined, and the store is unchan
   SECTION("the entries reordered") {
     std::swap(entries[0], entries[1]);
   }
-  storage::IncomingRun run{origin, 1, entries, checkpoint, "test"};
+  storage::IncomingRun run{origin, 1, entries, checkpoint, "test", false};
   auto outcome = net.district().store().Ingest(run, trust);
   REQUIRE(outcome.ok());
   CHECK(outcome->verdict == storage::IngestOutcome::Verdict::kRefused);
@@ -172,9 +174,9 @@ TEST_CASE("ingest is idempotent, refuses a gap, and waits for unknown origins") 
   auto trust = net.district().directory().Trust();
   using Verdict = storage::IngestOutcome::Verdict;
 
-  storage::IncomingRun second{origin, 2, {entries[1]}, checkpoints[1], "test"};
+  storage::IncomingRun second{origin, 2, {entries[1]}, checkpoints[1], "test", false};
   CHECK(district.Ingest(second, trust)->verdict == Verdict::kGap);
-  storage::IncomingRun unknown{origin, 1, {entries[0]}, checkpoints[0], "test"};
+  storage::IncomingRun unknown{origin, 1, {entries[0]}, checkpoints[0], "test", false};
   CHECK(district.Ingest(unknown, [](uint64_t) { return std::nullopt; })->verdict == Verdict::kNotReady);
   CHECK(QuarantineSize(net.district()) == 0);
 
@@ -183,7 +185,7 @@ TEST_CASE("ingest is idempotent, refuses a gap, and waits for unknown origins") 
   CHECK(district.Ingest(unknown, trust)->verdict == Verdict::kDuplicate);
   CHECK(district.state_digest().Digest() == digest);
   // A run overlapping what is held applies only its new entries.
-  storage::IncomingRun both{origin, 1, entries, checkpoints[1], "test"};
+  storage::IncomingRun both{origin, 1, entries, checkpoints[1], "test", false};
   auto outcome = district.Ingest(both, trust);
   CHECK(outcome->verdict == Verdict::kApplied);
   CHECK(outcome->applied == 1);
@@ -253,6 +255,61 @@ TEST_CASE("a correction from above reaches the commune that owns the record, and
   // Commune B holds nothing of commune A.
   CHECK(net.commune_b().store().version_vector().count(net.commune_a().config().node_id) == 0);
   RequireVerifies(net.commune_a());
+}
+
+TEST_CASE("central's log reaches another district whole, though it corrects records there whose history never goes") {
+  // Central corrects a resident of commune A (district 026), then one of commune C (district 027).
+  // District 027 is sent central's whole log but never commune A's: the first correction depends
+  // on changes it will never hold, and must not hold back the second.
+  TestNetwork net;
+  auto a_ids = AddResidents(net.commune_a(), "00715", 1, 1);
+  auto c_ids = AddResidents(net.commune_c(), "00772", 30, 1);
+  TestNetwork::Add(net.commune_a(), DraftFromJson(Operation::UPDATE, a_ids[0], {{"religion", "Phật giáo"}}));
+  net.Sync(net.commune_a(), net.district());
+  net.Sync(net.district(), net.central());
+  net.Sync(net.commune_c(), net.district2());
+  net.Sync(net.district2(), net.central());
+  TestNetwork::Add(net.central(), DraftFromJson(Operation::UPDATE, a_ids[0], {{"religion", "Không"}}));
+  TestNetwork::Add(net.central(), DraftFromJson(Operation::UPDATE, c_ids[0], {{"religion", "Công giáo"}}));
+
+  net.Sync(net.district2(), net.central());
+  net.Sync(net.commune_c(), net.district2());
+  const uint64_t central_id = net.central().config().node_id;
+  const uint64_t a_id = net.commune_a().config().node_id;
+  for (node::Node* n : {&net.district2(), &net.commune_c()}) {
+    CHECK(n->store().version_vector().at(central_id) == net.central().store().version_vector().at(central_id));
+    CHECK(n->store().version_vector().count(a_id) == 0);
+    CHECK(QuarantineSize(*n) == 0);
+    RequireVerifies(*n);
+  }
+  auto c_record = net.commune_c().store().GetRecord(c_ids[0]);
+  REQUIRE(c_record.ok());
+  REQUIRE(c_record->has_value());
+  auto c_state = storage::Parsed<schema::RecordState>::Parse(**c_record, "record");
+  REQUIRE(c_state.ok());
+  CHECK(std::string(c_state->get().getResident().getReligion().cStr()) == "Công giáo");
+  // Commune A's resident is a fragment there: kept for the fold, not a resident it searches or counts.
+  auto fragment = net.district2().store().GetRecord(a_ids[0]);
+  REQUIRE(fragment.ok());
+  REQUIRE(fragment->has_value());
+  auto fragment_state = storage::Parsed<schema::RecordState>::Parse(**fragment, "record");
+  REQUIRE(fragment_state.ok());
+  CHECK(storage::IsFragment(fragment_state->get()));
+  auto report = storage::BuildReport(net.district2().store(), storage::PartialDateValue{2026, 11, 23});
+  REQUIRE(report.ok());
+  CHECK(report->total.residents == 1);
+  CHECK(OpenConflicts(net.district2(), false).empty());
+
+  // Where the resident is homed, the same correction folds with its full context.
+  net.Sync(net.district(), net.central());
+  net.Sync(net.commune_a(), net.district());
+  auto a_record = net.commune_a().store().GetRecord(a_ids[0]);
+  REQUIRE(a_record.ok());
+  REQUIRE(a_record->has_value());
+  auto a_state = storage::Parsed<schema::RecordState>::Parse(**a_record, "record");
+  REQUIRE(a_state.ok());
+  CHECK(!storage::IsFragment(a_state->get()));
+  CHECK(std::string(a_state->get().getResident().getReligion().cStr()) == "Không");
 }
 
 TEST_CASE("a resident moving to another district arrives through the common ancestor; the old commune keeps a pointer") {

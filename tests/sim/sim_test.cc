@@ -18,7 +18,6 @@ std::unique_ptr<WorldTemplate> Template(const testing::TempDir& dir, const std::
 }
 
 SimResult Run(const WorldTemplate& world, const testing::TempDir& dir, SimConfig config, const std::string& run) {
-  config.tolerate_blocked_logs = true;  // the known issue of docs/simulator.md, until it is fixed
   auto result = RunSeed(world, config, dir.Sub(run));
   INFO(result.status().ToString());
   REQUIRE(result.ok());

@@ -45,8 +45,7 @@ std::string ReplayCommand(const SimOptions& o, uint64_t seed) {
          " --days " + std::to_string(o.config.days) + " --events-per-day " +
          std::to_string(o.config.officer_events_per_day) + " --forge " + std::to_string(o.config.forge_per_seed) +
          " --drop " + std::to_string(o.config.faults.drop) + " --duplicate " + std::to_string(o.config.faults.duplicate) +
-         " --reorder " + std::to_string(o.config.faults.reorder) +
-         (o.config.tolerate_blocked_logs ? " --tolerate-blocked-logs" : "") + " --trace";
+         " --reorder " + std::to_string(o.config.faults.reorder) + " --trace";
 }
 
 int Run(SimOptions& o) {
@@ -103,7 +102,6 @@ int Run(SimOptions& o) {
                              {"sessions_cut", result->sessions_cut},
                              {"crashes", result->crashes},
                              {"forged", result->forged},
-                             {"blocked_logs", result->blocked_logs},
                              {"quarantined", result->quarantined},
                              {"digests", result->digests},
                              {"seconds", secs}};
@@ -148,9 +146,6 @@ void AddSimCommands(CLI::App& app, Runner& runner) {
   cmd->add_option("--duplicate", o->config.faults.duplicate, "probability that a frame arrives twice");
   cmd->add_option("--reorder", o->config.faults.reorder, "probability that a frame arrives out of order");
   cmd->add_option("--forge", o->config.forge_per_seed, "probability of a forged change in a run (default 0.3)");
-  cmd->add_flag("--tolerate-blocked-logs", o->config.tolerate_blocked_logs,
-                "count, instead of failing, changes a node lacks only because its log is blocked behind a "
-                "dependency it is never sent (known issue, docs/simulator.md)");
   cmd->add_option("--dir", o->dir, "work directory (default: a new temporary one, removed afterwards)");
   cmd->add_flag("--keep", o->keep, "keep each seed's node directories");
   cmd->add_flag("--trace", o->trace, "print every event of the trace on stderr");

@@ -126,7 +126,6 @@ class Simulation {
   std::map<int, storage::VersionVector> Vectors() const;
   // Why node n cannot take origin's next change from central: a version it depends on that n lacks.
   std::optional<std::string> BlockedAt(int n, uint64_t origin, const storage::VersionVector& held, int source = 0);
-  std::set<std::pair<int, uint64_t>> blocked_;
 
   const WorldTemplate& world_;
   const SimConfig& config_;
@@ -730,9 +729,8 @@ void Simulation::Check() {
       auto state = storage::Parsed<schema::RecordState>::Parse(bytes, "record");
       if (!state.ok()) return true;
       if (!CoversUnit(static_cast<int>(i), state->get().getResident().getHomeUnit().cStr())) return true;
-      // The versions it lacks. If one of them is blocked (here, or at an ancestor it would come
-      // through), the others may follow from it: the ancestor, lacking that version (a move, say),
-      // does not see the record as homed here and does not send its other origins.
+      // The versions it lacks, explained where one is blocked (here, or at an ancestor it would come
+      // through) behind a dependency never sent: the others may follow from it.
       std::optional<std::string> missing, blocked;
       for (auto v : state->get().getVersions()) {
         if (held(vectors.at(static_cast<int>(i)), v.getOrigin()) >= v.getSeq()) continue;
@@ -743,22 +741,13 @@ void Simulation::Check() {
           auto why = BlockedAt(a, v.getOrigin(), vectors.at(a));
           if (why) {
             blocked = what + ": " + (a != static_cast<int>(i) ? "through " + Name(a) + ", " : "") + *why;
-            if (blocked_.insert({a, v.getOrigin()}).second) ++result_.blocked_logs;
           }
           if (held(vectors.at(nodes_[a].spec.parent), v.getOrigin()) >= v.getSeq()) break;
         }
       }
       if (!missing) return true;
-      if (!blocked) {
-        Fail("check 2: " + *missing);
-        return false;
-      }
-      if (!config_.tolerate_blocked_logs) {
-        Fail("check 2: " + *blocked + " (known issue: docs/simulator.md)");
-        return false;
-      }
-      Trace("blocked: " + *blocked);
-      return true;
+      Fail("check 2: " + (blocked ? *blocked : *missing));
+      return false;
     });
     if (!scanned.ok()) Fail("harness: " + scanned.ToString());
   }
@@ -864,7 +853,6 @@ Result<SimResult> RunSeed(const WorldTemplate& world, const SimConfig& config, c
 
 std::string Summary(uint64_t seed, const SimResult& r) {
   std::string line = "seed " + std::to_string(seed) + (r.ok ? " ok" : " FAILED " + r.failure);
-  if (r.blocked_logs > 0) line += " (" + std::to_string(r.blocked_logs) + " logs blocked: known issue)";
   line += "  trace " + Hex(r.trace_hash) + "  events " + std::to_string(r.events) + " frames " +
           std::to_string(r.frames) + " changes " + std::to_string(r.appends) + " rejected " +
           std::to_string(r.rejected) + " sessions " + std::to_string(r.sessions_synced) + "+" +

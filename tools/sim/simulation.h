@@ -41,12 +41,7 @@ struct SimConfig {
   double crash_during_session = 0.04;  // per session: one end crashes mid-transfer
   double skew_per_node_day = 0.10;
   double forge_per_seed = 0.3;         // probability of one forged change in the run
-  int heal_rounds = 16;
-  // Known issue (docs/simulator.md "Known issue"): a log that travels whole to a node can carry a
-  // change depending on versions that node is never sent, and then waits there for ever. With
-  // this set, a change missing from a node for that reason alone is counted (blocked_logs), not
-  // a failure.
-  bool tolerate_blocked_logs = false;                // at most this many rounds of syncing every link after healing
+  int heal_rounds = 16;                // at most this many rounds of syncing every link after healing
   // Each trace line, if set (the trace hash covers the same lines).
   std::function<void(const std::string&)> trace;
 };
@@ -68,7 +63,6 @@ struct SimResult {
   uint64_t quarantined = 0;      // quarantine entries over all nodes
   uint64_t conflicts = 0;        // conflict entries at central
   uint64_t heal_rounds = 0;
-  uint64_t blocked_logs = 0;     // (node, origin) pairs stuck behind a dependency never sent
   std::map<std::string, std::string> digests;  // node name -> state hash (hex), after healing
   std::string central_digest;
 };
