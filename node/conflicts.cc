@@ -6,6 +6,7 @@
 
 #include "node/node_config.h"
 #include "storage/canonical.h"
+#include "storage/conflict_key.h"
 #include "storage/ingest.capnp.h"
 #include "storage/record_json.h"
 #include "storage/resident_fields.h"
@@ -121,9 +122,10 @@ Result<storage::Draft> SetAgainDraft(const storage::Store& store, const std::str
 
 }  // namespace
 
-Result<json> ListConflicts(const storage::Store& store, bool all) {
+Result<json> ListConflicts(const storage::Store& store, bool all, const std::string& record) {
   json list = json::array();
-  DANCU_RETURN_IF_ERROR(store.ScanConflicts("", [&](std::string_view, std::string_view bytes) {
+  const std::string prefix = record.empty() ? "" : storage::ConflictPrefix(record);
+  DANCU_RETURN_IF_ERROR(store.ScanConflicts(prefix, [&](std::string_view, std::string_view bytes) {
     auto c = storage::Parsed<schema::Conflict>::Parse(bytes, "conflict");
     if (!c.ok()) return true;
     const bool open = c->get().getResolvedBy().getOrigin() == 0;

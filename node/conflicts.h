@@ -26,10 +26,10 @@
 
 namespace dancu::node {
 
-// The conflicts held by the node: the open ones an operator must review, or with `all` every one
-// (also those settled by the deterministic merge, and those resolved). Unreadable entries are
-// skipped.
-Result<nlohmann::json> ListConflicts(const storage::Store& store, bool all);
+// The conflicts held by the node (of record `record` only, when not empty): the open ones an
+// operator must review, or with `all` every one (also those settled by the deterministic merge,
+// and those resolved). Unreadable entries are skipped.
+Result<nlohmann::json> ListConflicts(const storage::Store& store, bool all, const std::string& record = "");
 
 // The draft that resolves conflict `id` keeping `keep`: "kept" or "other" for a concurrent edit,
 // the surviving record id for a duplicate citizen number. The caller sets its officer.

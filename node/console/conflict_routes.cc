@@ -1,5 +1,5 @@
-// The operators' review queue: GET /api/conflicts[?all=1] (node/conflicts.h, each with the
-// record's summary beside it), POST /api/conflicts/{id}/resolve {"keep": "kept"|"other"|RECORD}
+// The operators' review queue: GET /api/conflicts[?all=1][&record=ID] (node/conflicts.h, each
+// with the record's summary beside it), POST /api/conflicts/{id}/resolve {"keep": "kept"|"other"|RECORD}
 // (the resolving change, in the logged-in officer's name, appended through Node::Append), and
 // GET /api/quarantine (node/quarantine.h).
 #include "node/conflicts.h"
@@ -16,7 +16,7 @@ using nlohmann::json;
 
 void List(ConsoleContext& ctx, const httplib::Request& req, httplib::Response& res) {
   const storage::Store& store = ctx.node.store();
-  auto listed = node::ListConflicts(store, req.get_param_value("all") == "1");
+  auto listed = node::ListConflicts(store, req.get_param_value("all") == "1", req.get_param_value("record"));
   if (!listed.ok()) return SendStatus(res, listed.status());
   for (json& c : *listed) {
     for (const char* key : {"record", "other_record"}) {

@@ -400,6 +400,17 @@ test('after logging out the API refuses the old session', async () => {
   assert.equal(status, 401);
 });
 
+// POSTs a decision on conflict `id` from the page, with its session's CSRF token: [status, code].
+function decide(onPage, id, keep) {
+  return onPage.evaluate(async ([conflict, choice]) => {
+    const { csrf_token: token } = await (await fetch('/api/session')).json();
+    const res = await fetch(`/api/conflicts/${conflict}/resolve`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token },
+      body: JSON.stringify({ keep: choice }) });
+    return [res.status, (await res.json()).error?.code];
+  }, [id, keep]);
+}
+
 test('a conflict is resolved on the district in the browser and the decision reaches the commune', async () => {
   // A district under central and a commune under the district, each with officer.an.
   const district = join(dir, 'district');
@@ -433,7 +444,12 @@ test('a conflict is resolved on the district in the browser and the decision rea
     await hubPage.fill('#login-password', PASSWORD);
     await hubPage.click('#login-form button[type=submit]');
     await hubPage.waitForSelector('#search-input');
-    await hubPage.click('#nav-conflicts');
+    // The resident's page names the conflict and leads to the queue.
+    await hubPage.goto(`${hub.url}/#/resident/${encodeURIComponent(record.id)}`);
+    await hubPage.waitForSelector('#resident-conflicts');
+    assert.match(await hubPage.textContent('#resident-conflicts li'),
+                 /^Họ và tên: (Vàng Xeo Páo ↔ Vàng Seo Phủ|Vàng Seo Phủ ↔ Vàng Xeo Páo)$/);
+    await hubPage.click('#resident-conflicts a');
     const card = hubPage.locator('article.conflict');
     await card.first().waitFor();
     assert.equal(await card.count(), 1);
@@ -444,10 +460,17 @@ test('a conflict is resolved on the district in the browser and the decision rea
     assert.match(await card.locator('.side').first().textContent(), /cán bộ officer\.an/);
     await hubPage.screenshot({ path: join(ARTIFACTS, '12-conflict-side-by-side.png'), fullPage: true });
 
+    // A decision naming neither side is refused and leaves the conflict open.
+    const conflictId = await card.getAttribute('data-conflict');
+    assert.deepEqual(await decide(hubPage, conflictId, 'neither'), [400, 'invalid_argument']);
+    assert.equal(JSON.parse(dancu('conflicts', 'list', '--data', commune, '--json')).conflicts.length, 1);
+
     // The operator keeps the commune's spelling.
     await card.locator('.side', { hasText: 'Vàng Seo Phủ' }).locator('button').click();
     await hubPage.locator('#notice', { hasText: 'Đã ghi quyết định' }).waitFor();
     await hubPage.waitForSelector('#conflicts-empty');
+    // Decided once: a second decision is refused.
+    assert.deepEqual(await decide(hubPage, conflictId, 'kept'), [409, 'failed_precondition']);
     await hubPage.screenshot({ path: join(ARTIFACTS, '13-conflict-resolved.png'), fullPage: true });
 
     // The commune's next sync brings the decision: no conflict left there, and the kept name.

@@ -7,7 +7,7 @@ import { t } from './i18n.js';
 import { api } from './api.js';
 import { when } from './view_sync.js';
 
-function valueText(value) {
+export function valueText(value) {
   if (value === null || value === undefined) return t('conflicts.empty_value');
   if (typeof value === 'object') return Object.values(value).join(', ');
   return String(value);
@@ -40,6 +40,17 @@ function editSide(conflict, which, onDone, status) {
     h('div', { class: 'side-value' }, valueText(side.value)),
     h('div', { class: 'muted' }, t('conflicts.by', { officer: side.officer || '—', version: side.version })),
     decideButton(conflict, which, t('conflicts.keep_this'), onDone, status));
+}
+
+// One line per open conflict of a record, for its page: "Họ và tên: A ↔ B", and the duplicates.
+export function conflictSummary(conflicts) {
+  return h('section', { class: 'card', id: 'resident-conflicts' },
+    h('h2', {}, t('conflicts.of_record')),
+    h('ul', {}, conflicts.map((c) => h('li', {},
+      c.kind === 'concurrent_edit'
+        ? `${t(`field.${c.field}`)}: ${valueText(c.sides.kept.value)} ↔ ${valueText(c.sides.other.value)}`
+        : t('conflicts.duplicate_with', { record: (c.other_record_summary && c.other_record_summary.full_name) || c.other_record })))),
+    h('a', { href: '#/conflicts' }, t('conflicts.decide')));
 }
 
 function conflictCard(conflict, onDone) {

@@ -3,6 +3,7 @@
 import { h, clear } from './dom.js';
 import { t, reason, has, gapLabel } from './i18n.js';
 import { api } from './api.js';
+import { conflictSummary } from './view_conflicts.js';
 import { buildForm, SEX_OPTIONS } from './forms.js';
 import { residentTable, statusLabel } from './view_search.js';
 import { enrollmentSection } from './view_enrollment.js';
@@ -123,6 +124,9 @@ export async function renderResident(main, { id, notice }) {
                                                                  : t('error.generic', { message: e.message })));
     return;
   }
+  // Open conflicts of this record (for review), if this node may list them.
+  const { conflicts } = await api.get(`/api/conflicts?record=${encodeURIComponent(view.id)}`)
+    .catch(() => ({ conflicts: [] }));
   clear(main);
   const record = view.record;
   main.append(...[
@@ -136,6 +140,7 @@ export async function renderResident(main, { id, notice }) {
         view.errors.map((e) => h('li', {}, `${t(`field.${e.field}`)}: ${reason(e.reason)}`))),
       view.gaps.length > 0 && h('ul', { class: 'gaps' }, view.gaps.map((g) => h('li', {}, t('gap', { gap: gapLabel(g) })))),
       detailRows(record, view.unit_names)),
+    conflicts.length > 0 && conflictSummary(conflicts),
     h('section', { class: 'card' }, h('h2', {}, t('resident.household')),
       view.household.length ? residentTable(view.household, { relationship: true })
                             : h('p', { class: 'muted' }, t('resident.no_household'))),
