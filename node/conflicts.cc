@@ -3,6 +3,7 @@
 #include <capnp/dynamic.h>
 
 #include <optional>
+#include <set>
 
 #include "node/node_config.h"
 #include "storage/canonical.h"
@@ -125,11 +126,13 @@ Result<storage::Draft> SetAgainDraft(const storage::Store& store, const std::str
 Result<json> ListConflicts(const storage::Store& store, bool all, const std::string& record) {
   json list = json::array();
   const std::string prefix = record.empty() ? "" : storage::ConflictPrefix(record);
+  std::set<std::string> seen;  // a duplicate case is kept under both records: list it once
   DANCU_RETURN_IF_ERROR(store.ScanConflicts(prefix, [&](std::string_view, std::string_view bytes) {
     auto c = storage::Parsed<schema::Conflict>::Parse(bytes, "conflict");
     if (!c.ok()) return true;
     const bool open = c->get().getResolvedBy().getOrigin() == 0;
-    if (all || (open && c->get().getReview())) list.push_back(ConflictJson(store, c->get()));
+    if (!all && !(open && c->get().getReview())) return true;
+    if (seen.insert(c->get().getId().cStr()).second) list.push_back(ConflictJson(store, c->get()));
     return true;
   }));
   return list;

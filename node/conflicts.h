@@ -28,7 +28,8 @@ namespace dancu::node {
 
 // The conflicts held by the node (of record `record` only, when not empty): the open ones an
 // operator must review, or with `all` every one (also those settled by the deterministic merge,
-// and those resolved). Unreadable entries are skipped.
+// and those resolved). A duplicate case, kept under both its records, is listed once (as the first
+// record scanned sees it). Unreadable entries are skipped.
 Result<nlohmann::json> ListConflicts(const storage::Store& store, bool all, const std::string& record = "");
 
 // The draft that resolves conflict `id` keeping `keep`: "kept" or "other" for a concurrent edit,

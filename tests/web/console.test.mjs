@@ -422,11 +422,21 @@ test('a conflict is resolved on the district in the browser and the decision rea
   for (const node of [district, commune]) dancu('officer', 'add', '--data', node, '--name', OFFICER);
   writeFileSync(join(dir, 'lung-cu.jsonl'), dancu('gen', 'residents', '--unit', '00715', '--count', '3', '--seed', '7'));
   dancu('import', '--data', commune, join(dir, 'lung-cu.jsonl'));
-  const [record] = JSON.parse(dancu('resident', 'find', '--data', commune, '--unit', '00715', '--limit', '1', '--json'));
+  const [record, claimed] = JSON.parse(dancu('resident', 'find', '--data', commune, '--unit', '00715', '--limit', '2',
+                                             '--json'));
   const sync = (listen) => dancu('sync', '--data', commune, '--peer', listen, '--timeout', '60');
-  const name = (node) => JSON.parse(dancu('resident', 'show', '--data', node, '--json', record.id)).record.full_name;
+  const show = (node, id) => JSON.parse(dancu('resident', 'show', '--data', node, '--json', id)).record;
+  const openConflicts = () => JSON.parse(dancu('conflicts', 'list', '--data', commune, '--json')).conflicts;
 
-  // The district receives the record, then both correct the name without seeing each other's change.
+  // Before it has the commune's records, the district registers another person under the number of
+  // one of them.
+  const twin = { ...show(commune, claimed.id), full_name: 'Vàng Thị Trùng' };
+  delete twin.id;
+  delete twin.home_unit;
+  const twinId = JSON.parse(dancu('resident', 'add', '--data', district, '--json', JSON.stringify(twin))).id;
+
+  // The district receives the records (a duplicate case), then both correct one name without seeing
+  // each other's change.
   let hub = await startServer(district, ['--listen', 'tcp://127.0.0.1:0']);
   sync(hub.listen);
   await stopServer(hub.child);
@@ -437,7 +447,7 @@ test('a conflict is resolved on the district in the browser and the decision rea
   const hubPage = await browserContext.newPage();
   try {
     sync(hub.listen);
-    assert.equal(JSON.parse(dancu('conflicts', 'list', '--data', commune, '--json')).conflicts.length, 1);
+    assert.deepEqual(openConflicts().map((c) => c.kind).sort(), ['concurrent_edit', 'duplicate_citizen_no']);
 
     await hubPage.goto(hub.url);
     await hubPage.fill('#login-officer', OFFICER);
@@ -450,10 +460,10 @@ test('a conflict is resolved on the district in the browser and the decision rea
     assert.match(await hubPage.textContent('#resident-conflicts li'),
                  /^Họ và tên: (Vàng Xeo Páo ↔ Vàng Seo Phủ|Vàng Seo Phủ ↔ Vàng Xeo Páo)$/);
     await hubPage.click('#resident-conflicts a');
-    const card = hubPage.locator('article.conflict');
-    await card.first().waitFor();
-    assert.equal(await card.count(), 1);
-    assert.match(await card.locator('h3').textContent(), /trường Họ và tên/);
+    await hubPage.locator('article.conflict').first().waitFor();
+    assert.equal(await hubPage.locator('article.conflict').count(), 2);  // the duplicate once, not per record
+    const card = hubPage.locator('article.conflict', { hasText: 'trường Họ và tên' });
+    const duplicate = hubPage.locator('article.conflict', { hasText: 'hai hồ sơ cùng một số định danh' });
     // The competing values side by side, each with its officer.
     const values = await card.locator('.side-value').allTextContents();
     assert.deepEqual([...values].sort(), ['Vàng Seo Phủ', 'Vàng Xeo Páo']);
@@ -463,11 +473,14 @@ test('a conflict is resolved on the district in the browser and the decision rea
     // A decision naming neither side is refused and leaves the conflict open.
     const conflictId = await card.getAttribute('data-conflict');
     assert.deepEqual(await decide(hubPage, conflictId, 'neither'), [400, 'invalid_argument']);
-    assert.equal(JSON.parse(dancu('conflicts', 'list', '--data', commune, '--json')).conflicts.length, 1);
+    assert.equal(openConflicts().length, 2);
 
-    // The operator keeps the commune's spelling.
+    // The operator keeps the commune's spelling, and the commune's holder of the citizen number (the
+    // district's record is merged into it).
     await card.locator('.side', { hasText: 'Vàng Seo Phủ' }).locator('button').click();
     await hubPage.locator('#notice', { hasText: 'Đã ghi quyết định' }).waitFor();
+    assert.match(await duplicate.textContent(), /Vàng Thị Trùng/);
+    await duplicate.locator('.side', { hasText: claimed.full_name }).locator('button').click();
     await hubPage.waitForSelector('#conflicts-empty');
     // Decided once: a second decision is refused.
     assert.deepEqual(await decide(hubPage, conflictId, 'kept'), [409, 'failed_precondition']);
@@ -475,10 +488,9 @@ test('a conflict is resolved on the district in the browser and the decision rea
 
     // The commune's next sync brings the decision: no conflict left there, and the kept name.
     sync(hub.listen);
-    assert.deepEqual(JSON.parse(dancu('conflicts', 'list', '--data', commune, '--json')).conflicts, []);
-    assert.equal(name(commune), 'Vàng Seo Phủ');
-    const history = JSON.parse(dancu('resident', 'show', '--data', commune, '--json', record.id));
-    assert.equal(history.record.full_name, 'Vàng Seo Phủ');
+    assert.deepEqual(openConflicts(), []);
+    assert.equal(show(commune, record.id).full_name, 'Vàng Seo Phủ');
+    assert.equal(show(commune, twinId).merged_into, claimed.id);
 
     // The district's sync screen shows the commune's link: last contact, finished sessions, nothing refused.
     await hubPage.click('#nav-sync');
