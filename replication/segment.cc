@@ -4,6 +4,7 @@
 
 #include "replication/entry_pack.h"
 #include "storage/log_format.h"
+#include "storage/store.h"
 #include "storage/store_layout.h"
 
 namespace dancu::replication {
@@ -117,27 +118,14 @@ Result<storage::Hash256> VerifySegment(const DecodedSegment& segment, const stor
     return Status::InvalidArgument("the key given for " + EntryName(segment.origin, segment.first_seq) +
                                    " is another node's");
   }
-  storage::Hash256 head = prev_head;
-  for (size_t i = 0; i < segment.entries.size(); ++i) {
-    const DecodedEntry& entry = segment.entries[i];
-    auto prev = storage::HashFromData(entry.entry.get().getPrevHash(), "prev hash");
-    if (!prev.ok()) return prev.status().WithContext(EntryName(segment.origin, segment.first_seq + i));
-    if (*prev != head) {
-      return Status::Corruption(EntryName(segment.origin, segment.first_seq + i) +
-                                ": prev hash does not match the entry before");
-    }
-    head = storage::Blake2b256(entry.bytes);
-  }
-  auto checkpoint = segment.checkpoint.get();
-  auto checkpoint_head = storage::HashFromData(checkpoint.getHead(), "checkpoint head");
-  if (!checkpoint_head.ok()) return checkpoint_head.status().WithContext(EntryName(segment.origin, segment.last_seq));
-  if (*checkpoint_head != head) {
-    return Status::Corruption(EntryName(segment.origin, segment.last_seq) +
-                              ": checkpoint head is not the hash of the last entry");
-  }
-  DANCU_RETURN_IF_ERROR(storage::VerifyCheckpoint(checkpoint, origin_key)
-                            .WithContext(EntryName(segment.origin, segment.last_seq)));
-  return head;
+  storage::IncomingRun run;
+  run.origin = segment.origin;
+  run.first_seq = segment.first_seq;
+  for (const DecodedEntry& entry : segment.entries) run.entries.push_back(entry.bytes);
+  run.checkpoint = segment.checkpoint_bytes;
+  storage::OriginTrust trust;
+  trust.key = origin_key;
+  return storage::VerifyRunChain(run, prev_head, trust);
 }
 
 }  // namespace dancu::replication

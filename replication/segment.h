@@ -81,10 +81,11 @@ struct DecodedSegment {
 // Decodes a received segment within `max_bytes` of decompressed entries. See the file comment.
 Result<DecodedSegment> DecodeSegment(wire::Segment::Reader segment, size_t max_bytes = kMaxSegmentBytes);
 
-// Authenticates a decoded segment: its first entry follows `prev_head` (the hash of entry
-// first_seq - 1 as the receiver holds it, storage::kGenesisHash when first_seq is 1), each entry
-// carries the hash of the one before, the checkpoint's head is the hash of the last entry and its
-// signature verifies with `origin_key`, whose node id must be the origin. Returns the new head.
+// Authenticates a decoded segment with storage::VerifyRunChain (the check ingest makes): its first
+// entry follows `prev_head` (the hash of entry first_seq - 1 as the receiver holds it,
+// storage::kGenesisHash when first_seq is 1), each entry carries the hash of the one before, the
+// checkpoint's head is the hash of the last entry and its signature verifies with `origin_key`.
+// Returns the new head; InvalidArgument if `origin_key` is not the origin's.
 Result<storage::Hash256> VerifySegment(const DecodedSegment& segment, const storage::Hash256& prev_head,
                                        const storage::PublicKey& origin_key);
 

@@ -133,6 +133,14 @@ inline constexpr uint64_t kMaxClockAheadMs = 24ull * 3600 * 1000;
 using RecordCheck = std::function<std::vector<FieldError>(const schema::Resident::Reader* before,
                                                           schema::Resident::Reader after)>;
 
+// The first check of Store::Ingest, on its own: the entries of `run` continue the hash chain from
+// `head` (the hash of entry first_seq - 1 as the receiver holds it, kGenesisHash at seq 1), name
+// the run's origin and their seqs and pass the shape check; the checkpoint covers the last of them
+// with its hash and verifies with `trust.key`, which must name the origin; none lies beyond
+// `trust.revoked_after`. Returns the hash of the last entry; Corruption or PermissionDenied naming
+// the first defect.
+Result<Hash256> VerifyRunChain(const IncomingRun& run, Hash256 head, const OriginTrust& trust);
+
 // The id Append gives a record it creates without one: the creating change's origin and seq, so
 // that only that change can claim to have created the record.
 std::string RecordIdFor(uint64_t origin, uint64_t seq);

@@ -71,6 +71,17 @@ Result<std::vector<Verified>> VerifyRun(const IncomingRun& run, size_t skip, Has
   return verified;
 }
 
+}  // namespace
+
+Result<Hash256> VerifyRunChain(const IncomingRun& run, Hash256 head, const OriginTrust& trust) {
+  if (run.entries.empty()) return Status::Corruption("an empty run");
+  auto verified = VerifyRun(run, 0, head, trust);
+  if (!verified.ok()) return verified.status();
+  return Blake2b256(run.entries.back());
+}
+
+namespace {
+
 std::string ConflictBytes(const std::string& id, const std::string& record_id, schema::ConflictKind kind,
                           uint16_t field, VersionRef kept, VersionRef other, const std::string& other_record,
                           bool review, uint64_t now_ms) {
