@@ -4,20 +4,19 @@
 #      64 kbit/s link with 500 ms one-way latency: resident records per second;
 #   2. the initial replication of a 100,000-resident commune to its district over loopback (no
 #      proxy): time and bytes, as `dancu sync --json` reports them.
-# The link commune imports in batches of --link-batch (default 250, ~30 KB compressed segments):
-# with `dancu import`'s default of 2,000 a segment is ~243 KB, 30 s at 64 kbit/s, longer than the
-# link's heartbeat timeout (15 s; libzmq counts only whole messages as traffic), and the sync never
-# completes (see docs/performance.md). Real `dancu init`, `cert request/issue/install`, `officer add`, `gen residents`, `import`,
+# The link commune imports in batches of --link-batch (default 2,000, as `dancu import`: segments of
+# ~243 KB, 30 s each at 64 kbit/s, inside the link's 120 s heartbeat timeout). Real `dancu init`,
+# `cert request/issue/install`, `officer add`, `gen residents`, `import`,
 # `serve --listen` and `sync`; the nodes live in a temporary directory removed at the end.
 #
-#   tools/bench/bench_link.sh [--build DIR] [--link-residents 4000] [--link-batch 250] [--loopback-residents 100000]
+#   tools/bench/bench_link.sh [--build DIR] [--link-residents 4000] [--link-batch 2000] [--loopback-residents 100000]
 # (0 residents skips that part)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 build=build
 link_residents=4000
-link_batch=250
+link_batch=2000
 loopback_residents=100000
 while [ $# -gt 0 ]; do
   case "$1" in
