@@ -137,6 +137,16 @@ std::optional<Directory::Entry> Directory::Find(uint64_t node_id) const {
   return it->second;
 }
 
+std::vector<uint64_t> Directory::ChildrenOf(uint64_t parent) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<uint64_t> children;
+  for (const auto& [id, entry] : chains_) {
+    const auto& lineage = entry.chain.lineage;
+    if (lineage.size() >= 2 && lineage[lineage.size() - 2] == parent) children.push_back(id);
+  }
+  return children;
+}
+
 std::optional<uint64_t> Directory::RevokedAfter(uint64_t node_id) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = revoked_.find(node_id);

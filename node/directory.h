@@ -42,6 +42,8 @@ class Directory {
   Result<bool> AddRevocation(std::string_view revocation_bytes);
 
   std::optional<Entry> Find(uint64_t node_id) const;
+  // The nodes whose chains name `parent` as their issuer (the children it certified), by node id.
+  std::vector<uint64_t> ChildrenOf(uint64_t parent) const;
   // The trust of an origin for Store::Ingest: key, revocation point, authority by role and unit.
   storage::TrustLookup Trust() const;
   storage::KeyLookup Keys() const;

@@ -70,6 +70,7 @@ Result<std::vector<PeerStatus>> PeerStatuses(Node& node, const std::vector<LinkS
     peer.is_parent = peer.is_parent || link.is_parent;
     peer.link = link;
   }
+  for (uint64_t child : node.directory().ChildrenOf(node.config().node_id)) peers[child].node_id = child;
   DANCU_RETURN_IF_ERROR(ForEachKnownPeer(node.store(), [&](uint64_t id) { peers[id].node_id = id; }));
   peers.erase(node.config().node_id);
 

@@ -1,6 +1,7 @@
-// Peer status: what this node knows of each node it exchanges changes with — its parent, the
-// children and peers whose links the replicator runs, and every node it has synced or swapped
-// bundles with — for the console's sync screen.
+// Peer status: what this node knows of each node it exchanges changes with — its parent, every
+// child it certified (also one that has never synced), the children and peers whose links the
+// replicator runs, and every node it has synced or swapped bundles with — for the console's sync
+// screen.
 //
 // The backlog of a peer is the number of changes this node holds, of the origins in the peer's
 // scope (node/session_host.h), beyond the last version vector known of the peer

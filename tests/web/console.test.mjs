@@ -420,6 +420,10 @@ test('a conflict is resolved on the district in the browser and the decision rea
   dancu('init', '--data', commune, '--role', 'commune', '--unit', '00715');
   certify(district, commune);
   for (const node of [district, commune]) dancu('officer', 'add', '--data', node, '--name', OFFICER);
+  // A second commune the district certified, which has never synced.
+  const silent = join(dir, 'ma-le');
+  dancu('init', '--data', silent, '--role', 'commune', '--unit', '00718');
+  certify(district, silent);
   writeFileSync(join(dir, 'lung-cu.jsonl'), dancu('gen', 'residents', '--unit', '00715', '--count', '3', '--seed', '7'));
   dancu('import', '--data', commune, join(dir, 'lung-cu.jsonl'));
   const [record, claimed] = JSON.parse(dancu('resident', 'find', '--data', commune, '--unit', '00715', '--limit', '2',
@@ -500,6 +504,11 @@ test('a conflict is resolved on the district in the browser and the decision rea
     assert.notEqual(await row.locator('.last-seen').textContent(), 'chưa có kết nối');
     assert.notEqual(await row.locator('.last-synced').textContent(), 'chưa bao giờ');
     assert.equal(await row.locator('.refused').textContent(), '0');
+    // The commune that never synced is listed too, with no contact, lacking the changes of its scope.
+    const silentRow = hubPage.locator(`#peers tr[data-node="${nodeId(silent)}"]`);
+    assert.match(await silentRow.textContent(), /Xã Má Lé/);
+    assert.equal(await silentRow.locator('.last-seen').textContent(), 'chưa có kết nối');
+    assert.match(await silentRow.locator('.backlog').textContent(), /^[1-9]\d* thay đổi/);
     await hubPage.screenshot({ path: join(ARTIFACTS, '14-district-links.png'), fullPage: true });
 
     // The district's progress down its tree: Hà Giang, Đồng Văn, Lũng Cú.
