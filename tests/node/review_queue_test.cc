@@ -1,11 +1,12 @@
-// The operators' views of replication (node/conflicts.h, node/peer_status.h) on a certified tree
-// of real nodes: the review queue with both values, a decision that settles a conflict wherever it
-// replicates, and what each peer still lacks.
+// The operators' views of replication (node/conflicts.h, node/peer_status.h, node/quarantine.h) on
+// a certified tree of real nodes: the review queue with both values, a decision that settles a
+// conflict wherever it replicates, what each peer still lacks, and the refused runs.
 #include <catch2/catch.hpp>
 #include <set>
 
 #include "node/conflicts.h"
 #include "node/peer_status.h"
+#include "node/quarantine.h"
 #include "tests/support/test_network.h"
 #include "tests/support/test_node.h"
 
@@ -134,6 +135,41 @@ TEST_CASE("peer status counts the changes each peer lacks, from what it was last
   CHECK_FALSE(silent.vector_known);
   REQUIRE(silent.link.has_value());
   CHECK(silent.link->last_error == "connection cut");
+}
+
+TEST_CASE("the quarantine lists a refused run with its origin, seqs, source and reason") {
+  TestNetwork net;
+  for (uint32_t i = 1; i <= 2; ++i) {
+    TestNetwork::Add(net.commune_a(), DraftFromJson(Operation::CREATE, "", ResidentIn("00715", i)));
+  }
+  const uint64_t origin = net.commune_a().config().node_id;
+  std::vector<std::string> entries;
+  std::string checkpoint;
+  REQUIRE(net.commune_a().store().ScanLogFrom(origin, 1, [&](uint64_t, uint64_t, std::string_view b) {
+    entries.emplace_back(b);
+    return true;
+  }).ok());
+  REQUIRE(net.commune_a().store().ScanCheckpointsFrom(origin, 2, [&](uint64_t, uint64_t, std::string_view b) {
+    checkpoint = b;
+    return false;
+  }).ok());
+  auto empty = node::ListQuarantine(net.district().store());
+  REQUIRE(empty.ok());
+  CHECK(empty->empty());
+
+  checkpoint[checkpoint.size() - 5] ^= 0x01;  // a forged signature
+  storage::IncomingRun run{origin, 1, entries, checkpoint, "peer forged-by-test", false};
+  REQUIRE(net.district().store().Ingest(run, net.district().directory().Trust()).ok());
+  auto listed = node::ListQuarantine(net.district().store());
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 1);
+  const json& q = (*listed)[0];
+  CHECK(q["origin"] == node::NodeIdHex(origin));
+  CHECK(q["first_seq"] == 1);
+  CHECK(q["last_seq"] == 2);
+  CHECK(q["entries"] == 2);
+  CHECK(q["source"] == "peer forged-by-test");
+  CHECK_FALSE(q["reason"].get<std::string>().empty());
 }
 
 }  // namespace
