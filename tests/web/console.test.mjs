@@ -458,6 +458,17 @@ test('a conflict is resolved on the district in the browser and the decision rea
     await hubPage.fill('#login-password', PASSWORD);
     await hubPage.click('#login-form button[type=submit]');
     await hubPage.waitForSelector('#search-input');
+    // The district holds no block of citizen numbers yet: a birth says it must sync with its parent.
+    await hubPage.click('#nav-birth');
+    assert.equal(await hubPage.inputValue('#birth-permanent_residence-unit'), '');  // a hub names the commune
+    await hubPage.fill('#birth-full_name', 'Vàng Thị Hoa');
+    await hubPage.selectOption('#birth-sex', 'female');
+    await hubPage.click('#birth button[type=submit]');
+    const refused = hubPage.locator('#birth [data-testid=form-error]');
+    await refused.waitFor({ state: 'visible' });
+    assert.match(await refused.textContent(), /chưa có dải số định danh.*cần đồng bộ với cấp trên/);
+    assert.equal(await hubPage.locator('#birth-result').isHidden(), true);
+    await hubPage.screenshot({ path: join(ARTIFACTS, '16-birth-without-lease.png'), fullPage: true });
     // The resident's page names the conflict and leads to the queue.
     await hubPage.goto(`${hub.url}/#/resident/${encodeURIComponent(record.id)}`);
     await hubPage.waitForSelector('#resident-conflicts');

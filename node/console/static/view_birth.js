@@ -7,6 +7,8 @@ import { api } from './api.js';
 import { buildForm, SEX_OPTIONS, RELATIONSHIP_OPTIONS } from './forms.js';
 
 export function renderBirth(main, { session }) {
+  // A commune registers its own births; a hub's officer names the commune.
+  const commune = session.node.role === 'commune' ? session.node.unit : undefined;
   const result = h('div', { id: 'birth-result', hidden: true });
   const { form } = buildForm({
     id: 'birth',
@@ -17,9 +19,9 @@ export function renderBirth(main, { session }) {
       { key: 'sex', type: 'select', options: SEX_OPTIONS },
       { key: 'ethnicity', type: 'number' },
       { key: 'nationality', value: 'VN' },
-      { key: 'birth_place.unit', value: session.node.unit, inputmode: 'numeric' },
+      { key: 'birth_place.unit', value: commune, inputmode: 'numeric' },
       { key: 'hometown.unit', inputmode: 'numeric' },
-      { key: 'permanent_residence.unit', value: session.node.unit, inputmode: 'numeric' },
+      { key: 'permanent_residence.unit', value: commune, inputmode: 'numeric' },
       { key: 'permanent_residence.address' },
       { key: 'household.id' },
       { key: 'household.relationship', type: 'select', options: RELATIONSHIP_OPTIONS, value: 'child' },
