@@ -21,6 +21,13 @@ bool ReadHexField(const Json& j, const char* name, std::array<uint8_t, N>* out) 
 
 std::string NodeIdHex(uint64_t node_id) { return storage::ToHex(storage::layout::EncodeU64(node_id)); }
 
+Result<uint64_t> ParseNodeIdHex(std::string_view text) {
+  if (text.size() != 16 || text.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+    return Status::InvalidArgument("a node id is 16 lowercase hex digits, as `dancu init` prints it");
+  }
+  return std::stoull(std::string(text), nullptr, 16);
+}
+
 Status WriteNodeConfig(const std::string& path, const NodeConfig& config) {
   Json j = {{"format", "dancu-node/1"},
             {"node_id", NodeIdHex(config.node_id)},

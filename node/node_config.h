@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "node/identity.capnp.h"
 #include "storage/crypto.h"
@@ -26,5 +27,7 @@ Status WriteNodeConfig(const std::string& path, const NodeConfig& config);
 Result<NodeConfig> ReadNodeConfig(const std::string& path);
 
 std::string NodeIdHex(uint64_t node_id);  // 16 lowercase hex digits
+// The node id NodeIdHex wrote; InvalidArgument for anything but 16 lowercase hex digits.
+Result<uint64_t> ParseNodeIdHex(std::string_view text);
 
 }  // namespace dancu::node

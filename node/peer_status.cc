@@ -3,6 +3,7 @@
 #include <map>
 
 #include "node/bundles.h"
+#include "node/node_config.h"
 #include "node/session_host.h"
 
 namespace dancu::node {
@@ -15,10 +16,9 @@ constexpr char kPeerPrefix[] = "peer/";
 Status ForEachKnownPeer(const storage::Store& store, const std::function<void(uint64_t)>& visit) {
   return store.ScanMeta(kPeerPrefix, [&](std::string_view key, std::string_view) {
     const std::string_view rest = key.substr(sizeof(kPeerPrefix) - 1);
-    if (rest.size() == 16 + 3 && rest.substr(16) == "/vv" &&
-        rest.substr(0, 16).find_first_not_of("0123456789abcdef") == std::string_view::npos) {
-      visit(std::stoull(std::string(rest.substr(0, 16)), nullptr, 16));
-    }
+    if (rest.size() != 16 + 3 || rest.substr(16) != "/vv") return true;
+    auto id = ParseNodeIdHex(rest.substr(0, 16));
+    if (id.ok()) visit(*id);
     return true;
   });
 }

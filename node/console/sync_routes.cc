@@ -2,7 +2,6 @@
 // errors, and the changes each still lacks, node/peer_status.h) and POST /api/bundles
 // {"for": NODE_ID} (a signed bundle for that node, node/bundles.h, answered as a download: what
 // `dancu bundle export` writes).
-#include <chrono>
 #include <iostream>
 
 #include "node/bundles.h"
@@ -11,18 +10,13 @@
 #include "node/console/resident_view.h"
 #include "node/peer_status.h"
 #include "node/role.h"
+#include "storage/hlc.h"
 
 namespace dancu::console {
 
 namespace {
 
 using nlohmann::json;
-
-uint64_t NowMs() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
 
 json LinkJson(const node::LinkStatus& link) {
   return {{"last_seen_ms", link.last_seen_ms},       {"last_synced_ms", link.last_synced_ms},
@@ -44,7 +38,7 @@ json PeerJson(const node::PeerStatus& peer) {
 }
 
 void SyncStatus(ConsoleContext& ctx, httplib::Response& res) {
-  const uint64_t now = NowMs();
+  const uint64_t now = storage::HybridClock::SystemMillis();
   const std::vector<node::LinkStatus> links = ctx.links();
   auto peers = node::PeerStatuses(ctx.node, links, now);
   if (!peers.ok()) return SendStatus(res, peers.status());
@@ -69,11 +63,9 @@ void Bundle(ConsoleContext& ctx, const httplib::Request& req, httplib::Response&
   if (!body) return;
   auto recipient_hex = RequireString(*body, "for", res);
   if (!recipient_hex) return;
-  if (recipient_hex->size() != 16 || recipient_hex->find_first_not_of("0123456789abcdef") != std::string::npos) {
-    return SendError(res, 400, "bad_field", "the field for must be a node id, 16 lowercase hex digits");
-  }
-  const uint64_t recipient = std::stoull(*recipient_hex, nullptr, 16);
-  auto exported = node::ExportBundle(ctx.node, recipient, NowMs(), [](std::string_view line) {
+  auto recipient = node::ParseNodeIdHex(*recipient_hex);
+  if (!recipient.ok()) return SendError(res, 400, "bad_field", "for: " + recipient.status().message());
+  auto exported = node::ExportBundle(ctx.node, *recipient, storage::HybridClock::SystemMillis(), [](std::string_view line) {
     std::cerr << "dancu serve: bundle: " << line << std::endl;
   });
   if (!exported.ok()) return SendStatus(res, exported.status());

@@ -13,13 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-Result<uint64_t> ParseNodeId(const std::string& text) {
-  if (text.size() != 16 || text.find_first_not_of("0123456789abcdef") != std::string::npos) {
-    return Status::InvalidArgument("a node id is 16 lowercase hex digits, as `dancu init` prints it");
-  }
-  return std::stoull(text, nullptr, 16);
-}
-
 void Log(std::string_view line) { std::cerr << "dancu bundle: " << line << "\n"; }
 
 void AddExport(CLI::App& group, Runner& runner) {
@@ -36,7 +29,7 @@ void AddExport(CLI::App& group, Runner& runner) {
   cmd->add_option("--passphrase-file", opts->node.passphrase_file, "file holding the node key's passphrase");
   cmd->add_flag("--json", opts->node.json, "machine-readable output");
   cmd->callback([opts, &runner] {
-    auto recipient = ParseNodeId(opts->for_node);
+    auto recipient = node::ParseNodeIdHex(opts->for_node);
     if (!recipient.ok()) return runner.Fail(recipient.status(), opts->node.json);
     auto passphrase = ReadSecret(opts->node.passphrase_file, "DANCU_PASSPHRASE");
     if (!passphrase.ok()) return runner.Fail(passphrase.status(), opts->node.json);

@@ -19,13 +19,6 @@ using nlohmann::json;
 
 std::string Hex(uint64_t id) { return node::NodeIdHex(id); }
 
-Result<uint64_t> ParseNodeId(const std::string& text) {
-  if (text.size() != 16 || text.find_first_not_of("0123456789abcdef") != std::string::npos) {
-    return Status::InvalidArgument("a node id is 16 lowercase hex digits, as `dancu init` prints it");
-  }
-  return std::stoull(text, nullptr, 16);
-}
-
 void AddSync(CLI::App& app, Runner& runner) {
   struct Options {
     NodeOptions node;
@@ -44,7 +37,7 @@ void AddSync(CLI::App& app, Runner& runner) {
   cmd->callback([opts, &runner] {
     uint64_t peer = 0;
     if (!opts->peer_node.empty()) {
-      auto parsed = ParseNodeId(opts->peer_node);
+      auto parsed = node::ParseNodeIdHex(opts->peer_node);
       if (!parsed.ok()) return runner.Fail(parsed.status(), opts->node.json);
       peer = *parsed;
     }
@@ -183,7 +176,7 @@ void AddRevoke(CLI::App& app, Runner& runner) {
   cmd->add_option("--passphrase-file", opts->node.passphrase_file, "file holding the node key's passphrase");
   cmd->add_flag("--json", opts->node.json, "machine-readable output");
   cmd->callback([opts, &runner] {
-    auto id = ParseNodeId(opts->node_id);
+    auto id = node::ParseNodeIdHex(opts->node_id);
     if (!id.ok()) return runner.Fail(id.status(), opts->node.json);
     auto passphrase = ReadSecret(opts->node.passphrase_file, "DANCU_PASSPHRASE");
     if (!passphrase.ok()) return runner.Fail(passphrase.status(), opts->node.json);
@@ -242,7 +235,7 @@ void AddLeases(CLI::App& app, Runner& runner) {
   grant_cmd->add_option("--out", grant->out, "lease file to write")->required();
   grant_cmd->add_option("--passphrase-file", grant->node.passphrase_file, "file holding the node key's passphrase");
   grant_cmd->callback([grant, &runner] {
-    auto lessee = ParseNodeId(grant->lessee);
+    auto lessee = node::ParseNodeIdHex(grant->lessee);
     if (!lessee.ok()) return runner.Fail(lessee.status(), false);
     auto passphrase = ReadSecret(grant->node.passphrase_file, "DANCU_PASSPHRASE");
     if (!passphrase.ok()) return runner.Fail(passphrase.status(), false);
