@@ -102,6 +102,7 @@ int Run(SimOptions& o) {
                              {"sessions_cut", result->sessions_cut},
                              {"crashes", result->crashes},
                              {"forged", result->forged},
+                             {"bundles", result->bundles},
                              {"quarantined", result->quarantined},
                              {"digests", result->digests},
                              {"seconds", secs}};

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "node/authority.h"
+#include "node/bundles.h"
 #include "node/resident_drafts.h"
 #include "node/session_host.h"
 #include "replication/session.h"
@@ -40,13 +41,16 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
-enum class Kind { kOfficer, kSyncAttempt, kDeliver, kStallCheck, kPartitionStart, kPartitionEnd, kCrash, kRestart, kSkew, kForge };
+enum class Kind {
+  kOfficer, kSyncAttempt, kDeliver, kStallCheck, kPartitionStart, kPartitionEnd, kCrash, kRestart, kSkew, kForge,
+  kBundleWrite, kBundleCarry,
+};
 
 struct Event {
   Kind kind = Kind::kOfficer;
   int target = -1;  // a node or a link
-  int to = 0;       // kDeliver: 0 the link's low side, 1 its high side
-  uint64_t connection = 0;
+  int to = 0;       // kDeliver, kBundleCarry: 0 the link's low side, 1 its high side
+  uint64_t connection = 0;  // kDeliver: the session; kBundleCarry: 1 for a truncated copy
   std::string bytes;
 };
 
@@ -112,6 +116,8 @@ class Simulation {
   void Cut(int l, const std::string& why);
   void Crash(int n);
   void Forge(int n);
+  void BundleWrite(int l);
+  void BundleCarry(const Event& event);
 
   // --- officers ---
   std::optional<storage::AppendOutcome::Accepted> AppendAs(int n, Operation op, const std::string& id,
@@ -135,6 +141,7 @@ class Simulation {
   std::vector<SimNode> nodes_;
   SimNetwork net_;
   std::map<int, Connection> connections_;  // by link
+  std::set<int> usb_only_;                 // links that carry only bundles until healing
   uint64_t next_connection_ = 1;
   std::map<std::pair<uint64_t, uint64_t>, Event> queue_;
   uint64_t order_ = 0;
@@ -381,6 +388,7 @@ void Simulation::SyncAttempt(int l) {
   // The next attempt: children keep trying every few hours, siblings meet now and then.
   const uint64_t next = link.sibling ? rng_.Between(12 * kHourMs, 3 * kDayMs) : rng_.Between(30 * kMinuteMs, 6 * kHourMs);
   Schedule(now_ + next, {Kind::kSyncAttempt, l, 0, 0, {}});
+  if (usb_only_.count(l)) return;
   if (!link.up || !nodes_[link.low].node || !nodes_[link.high].node || connections_.count(l)) return;
   Connection& conn = connections_[l];
   conn.id = next_connection_++;
@@ -492,7 +500,64 @@ void Simulation::Handle(Event& e) {
       break;
     }
     case Kind::kForge: Forge(e.target); break;
+    case Kind::kBundleWrite: BundleWrite(e.target); break;
+    case Kind::kBundleCarry: BundleCarry(e); break;
   }
+}
+
+// An officer writes a bundle for the other end of link l (mostly up the tree) and carries it on a
+// USB stick: lost now and then, sometimes imported twice, sometimes first from a copy cut short.
+void Simulation::BundleWrite(int l) {
+  Schedule(now_ + rng_.Between(6 * kHourMs, 2 * kDayMs), {Kind::kBundleWrite, l, 0, 0, {}});
+  const auto& link = net_.link(l);
+  const int from_side = rng_.Chance(0.8) ? 0 : 1;
+  const int from = from_side == 0 ? link.low : link.high, to = from_side == 0 ? link.high : link.low;
+  if (!nodes_[from].node) return;
+  auto exported = node::ExportBundle(*nodes_[from].node, nodes_[to].spec.node_id, ClockOf(from)(), HostLog(from));
+  if (!exported.ok()) {
+    Fail("check 2: " + Name(from) + " could not write a bundle for " + Name(to) + ": " + exported.status().ToString());
+    return;
+  }
+  Trace("bundle " + Name(from) + " -> " + Name(to) + ": " + std::to_string(exported->built.segments) + " segments, " +
+        std::to_string(exported->built.bytes.size()) + " bytes");
+  if (rng_.Chance(0.1)) {
+    Trace("bundle " + Name(from) + " -> " + Name(to) + ": the stick is lost");
+    return;
+  }
+  const uint64_t arrive = now_ + rng_.Between(kHourMs, 2 * kDayMs);
+  std::string& bytes = exported->built.bytes;
+  if (rng_.Chance(0.1)) {
+    Schedule(arrive, {Kind::kBundleCarry, l, 1 - from_side, 1, bytes.substr(0, rng_.Below(bytes.size()))});
+  }
+  if (rng_.Chance(0.1)) Schedule(arrive + rng_.Between(kHourMs, kDayMs), {Kind::kBundleCarry, l, 1 - from_side, 0, bytes});
+  Schedule(arrive + 1, {Kind::kBundleCarry, l, 1 - from_side, 0, std::move(bytes)});
+}
+
+void Simulation::BundleCarry(const Event& e) {
+  const auto& link = net_.link(e.target);
+  const int to = e.to == 0 ? link.low : link.high;
+  if (!nodes_[to].node) {  // the node is down: the officer comes back in an hour
+    Schedule(now_ + kHourMs, e);
+    return;
+  }
+  const bool truncated = e.connection == 1;
+  const storage::VersionVector before = nodes_[to].node->store().version_vector();
+  auto imported = node::ImportBundle(*nodes_[to].node, e.bytes, "sim bundle", ClockOf(to)(), HostLog(to));
+  if (truncated) {
+    Trace("bundle to " + Name(to) + ", cut short: " + (imported.ok() ? "imported" : imported.status().ToString()));
+    if (imported.ok() || nodes_[to].node->store().version_vector() != before) {
+      Fail("check 2: a bundle cut short changed " + Name(to));
+    }
+    return;
+  }
+  if (!imported.ok()) {
+    Fail("check 2: " + Name(to) + " could not import a bundle: " + imported.status().ToString());
+    return;
+  }
+  ++result_.bundles;
+  Trace("bundle to " + Name(to) + ": " + std::to_string(imported->applied) + " segments applied, " +
+        std::to_string(imported->duplicates) + " held already, " + std::to_string(imported->refused) + " refused, " +
+        std::to_string(imported->waiting) + " waiting");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -814,6 +879,15 @@ Result<SimResult> Simulation::Run() {
       }
     }
   }
+  for (size_t l = 0; l < net_.links().size(); ++l) {  // some links also carry USB sticks, some only them
+    if (!net_.links()[l].sibling && rng_.Chance(config_.bundle_route_per_link)) {
+      Schedule(kEpochMs + rng_.Below(kDayMs), {Kind::kBundleWrite, static_cast<int>(l), 0, 0, {}});
+      if (rng_.Chance(0.5)) {
+        usb_only_.insert(static_cast<int>(l));
+        Trace("link " + std::to_string(l) + ": bundles only, until healing");
+      }
+    }
+  }
   if (rng_.Chance(config_.forge_per_seed)) {
     Schedule(kEpochMs + rng_.Below(span), {Kind::kForge, communes[rng_.Below(communes.size())], 0, 0, {}});
   }
@@ -858,7 +932,8 @@ std::string Summary(uint64_t seed, const SimResult& r) {
           std::to_string(r.rejected) + " sessions " + std::to_string(r.sessions_synced) + "+" +
           std::to_string(r.sessions_cut) + "cut errors " + std::to_string(r.session_errors) + " crashes " +
           std::to_string(r.crashes) + " partitions " + std::to_string(r.partitions) + " forged " +
-          std::to_string(r.forged) + " quarantined " + std::to_string(r.quarantined) + " conflicts " +
+          std::to_string(r.forged) + " bundles " + std::to_string(r.bundles) + " quarantined " +
+          std::to_string(r.quarantined) + " conflicts " +
           std::to_string(r.conflicts) + " heal-rounds " + std::to_string(r.heal_rounds);
   if (!r.central_digest.empty()) line += "  central " + r.central_digest.substr(0, 16);
   return line;
