@@ -17,6 +17,7 @@
 #include "storage/record_fold.h"
 #include "storage/record_index.h"
 #include "storage/record_stage.h"
+#include "storage/resident_fields.h"
 #include "storage/store_layout.h"
 
 namespace dancu::storage {
@@ -227,7 +228,13 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
       if (current) before = current->get().getResident();
       for (auto& e : check(current ? &before : nullptr, resident)) errors.push_back(std::move(e));
     }
-    if (resident.getCitizenNo().size() > 0 && resident.getMergedInto().size() == 0) {
+    // A number already claimed twice (a duplicate case from replication) leaves both records
+    // editable: only a change that claims the number (a new record, a new number, an unmerge) is
+    // checked against the other claimants.
+    const bool claims = !current || std::any_of(draft.fields.begin(), draft.fields.end(), [](uint16_t f) {
+      return f == fields::kCitizenNo || f == fields::kMergedInto;
+    });
+    if (claims && resident.getCitizenNo().size() > 0 && resident.getMergedInto().size() == 0) {
       auto owner = stage.OtherClaimant(resident.getCitizenNo().cStr(), record_id);
       if (!owner.ok()) return owner.status();
       if (owner->has_value()) errors.push_back({"citizen_no", "already registered to record " + **owner});

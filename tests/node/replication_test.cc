@@ -219,6 +219,44 @@ TEST_CASE("concurrent edits converge to one value everywhere, go to review, and 
   RequireVerifies(net.district());
 }
 
+TEST_CASE("one citizen number registered in two communes is a case for review that does not freeze either record") {
+  TestNetwork net;
+  const std::string a = AddResidents(net.commune_a(), "00715", 1, 1)[0];
+  const std::string b = AddResidents(net.commune_b(), "00718", 1, 1)[0];  // the same serial: the same number
+  const std::string other = AddResidents(net.commune_b(), "00718", 2, 1)[0];
+  net.Sync(net.commune_a(), net.district());
+  net.Sync(net.commune_b(), net.district());
+  auto open_cases = [&] {
+    auto ids = OpenConflicts(net.district());
+    return std::set<std::string>(ids.begin(), ids.end()).size();  // a duplicate case is kept under both records
+  };
+  REQUIRE(open_cases() == 1);
+
+  // Either record can still be corrected while the case waits...
+  std::vector<storage::Draft> edits;
+  edits.push_back(DraftFromJson(Operation::UPDATE, a, {{"religion", "Không"}}));
+  edits.push_back(DraftFromJson(Operation::UPDATE, b, {{"religion", "Phật giáo"}}));
+  auto edited = net.district().Append(edits);
+  REQUIRE(edited.ok());
+  CHECK(edited->accepted.size() == 2);
+  CHECK(edited->rejected.empty());
+  // ...but no third record may take the number.
+  auto a_bytes = net.district().store().GetRecord(a);
+  REQUIRE(a_bytes.ok());
+  REQUIRE(a_bytes->has_value());
+  auto a_state = storage::Parsed<schema::RecordState>::Parse(**a_bytes, "record");
+  REQUIRE(a_state.ok());
+  const std::string number = a_state->get().getResident().getCitizenNo().cStr();
+  std::vector<storage::Draft> taking;
+  taking.push_back(DraftFromJson(Operation::UPDATE, other, {{"citizen_no", number}}));
+  auto taken = net.district().Append(taking);
+  REQUIRE(taken.ok());
+  CHECK(taken->accepted.empty());
+  REQUIRE(taken->rejected.size() == 1);
+  CHECK(taken->rejected[0].errors[0].field == "citizen_no");
+  CHECK(open_cases() == 1);
+}
+
 TEST_CASE("death is sticky: a concurrent plain update does not bring a resident back") {
   TestNetwork net;
   auto ids = AddResidents(net.commune_a(), "00715", 1, 1);
