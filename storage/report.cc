@@ -12,7 +12,19 @@ void UnitTally::Add(const UnitTally& other) {
   clean += other.clean;
   deceased += other.deceased;
   applications += other.applications;
+  biometrics += other.biometrics;
 }
+
+namespace {
+bool FingerDone(schema::Finger::Reader finger) {
+  const auto status = finger.getStatus();
+  return status == schema::FingerStatus::ENROLLED || status == schema::FingerStatus::MISSING ||
+         status == schema::FingerStatus::UNREADABLE;
+}
+bool BiometricsDone(schema::Biometrics::Reader b) {
+  return b.hasPhoto() && FingerDone(b.getRightIndex()) && FingerDone(b.getLeftIndex());
+}
+}  // namespace
 
 Result<Report> BuildReport(const Store& store, PartialDateValue today) {
   Report report;
@@ -30,6 +42,7 @@ Result<Report> BuildReport(const Store& store, PartialDateValue today) {
     one.clean = Validate(resident, today).empty() && CompletenessGaps(resident).empty();
     one.deceased = resident.getStatus() == schema::LifeStatus::DECEASED;
     one.applications = resident.getCard().getStatus() != schema::CardStatus::NONE;
+    one.biometrics = !one.deceased && BiometricsDone(resident.getBiometrics());
     report.units[resident.getPermanentResidence().getUnit().cStr()].Add(one);
     report.total.Add(one);
     return true;

@@ -29,7 +29,8 @@ struct Row {
 }  // namespace
 
 json TallyJson(const storage::UnitTally& t) {
-  return {{"residents", t.residents}, {"clean", t.clean}, {"deceased", t.deceased}, {"applications", t.applications}};
+  return {{"residents", t.residents}, {"clean", t.clean}, {"deceased", t.deceased}, {"applications", t.applications},
+          {"biometrics", t.biometrics}};
 }
 
 json ProgressTree(const storage::Report& report, const std::string& node_unit) {

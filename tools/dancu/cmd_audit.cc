@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "node/console/progress_tree.h"
 #include "node/node_config.h"
 #include "storage/log_verify.h"
 #include "storage/report.h"
@@ -71,13 +72,9 @@ void AddStateHash(CLI::App& app, Runner& runner) {
   });
 }
 
-json TallyJson(const storage::UnitTally& t) {
-  return {{"residents", t.residents}, {"clean", t.clean}, {"deceased", t.deceased}, {"applications", t.applications}};
-}
-
 void AddReport(CLI::App& app, Runner& runner) {
   auto opts = std::make_shared<NodeOptions>();
-  auto* cmd = app.add_subcommand("report", "residents, clean records, deceased and CCCD applications per unit");
+  auto* cmd = app.add_subcommand("report", "residents, clean records, deceased, CCCD applications and biometrics per unit");
   opts->AddTo(cmd, false);
   cmd->callback([opts, &runner] {
     auto node = OpenForReading(*opts);
@@ -92,9 +89,9 @@ void AddReport(CLI::App& app, Runner& runner) {
       return code.empty() ? "(no unit)" : "(unknown unit)";
     };
     if (opts->json) {
-      json out = {{"total", TallyJson(report->total)}, {"units", json::array()}};
+      json out = {{"total", console::TallyJson(report->total)}, {"units", json::array()}};
       for (const auto& [code, tally] : report->units) {
-        json u = TallyJson(tally);
+        json u = console::TallyJson(tally);
         u["unit"] = code;
         u["name"] = unit_name(code);
         out["units"].push_back(u);
@@ -106,7 +103,8 @@ void AddReport(CLI::App& app, Runner& runner) {
                 << " / " << Thousands(t.residents) << " (" << Share(t.clean, t.residents) << ")"
                 << "\n  deceased " << Thousands(t.deceased) << "\n  CCCD applications "
                 << Thousands(t.applications) << " (" << Share(t.applications, t.residents - t.deceased)
-                << " of the living)\n";
+                << " of the living)\n  biometrics " << Thousands(t.biometrics) << " ("
+                << Share(t.biometrics, t.residents - t.deceased) << " of the living)\n";
     };
     for (const auto& [code, tally] : report->units) line(code + " " + unit_name(code), tally);
     line("total", report->total);

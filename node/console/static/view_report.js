@@ -1,5 +1,6 @@
 // Progress (storage/report.h): the units down the tree (province, district, commune) against the
-// campaign's targets — every record clean, every living resident with a CCCD application — each
+// campaign's targets — every record clean, every living resident with a CCCD application and the
+// biometrics it needs — each
 // with a small SVG bar per target; then the communes in a table and an inline SVG bar chart of
 // the shares of clean records and of CCCD applications among the living.
 import { h, svg } from './dom.js';
@@ -60,12 +61,13 @@ function treeTable(tree) {
   return h('table', { class: 'report tree', id: 'progress-tree' },
     h('thead', {}, h('tr', {}, h('th', {}, t('report.unit')), h('th', {}, t('report.residents')),
       h('th', {}, t('report.target_clean')), h('th', {}, t('report.target_applications')),
-      h('th', {}, t('report.gap')))),
+      h('th', {}, t('report.target_biometrics')), h('th', {}, t('report.gap')))),
     h('tbody', {}, tree.map((u) => h('tr', { class: `level-${u.level} depth-${Math.min(u.depth, 3)}`, 'data-unit': u.unit },
       h('td', { class: 'unit-name' }, `${u.name || u.unit} (${u.unit})`),
       h('td', { class: 'num' }, number(u.residents)),
       progressCell(u.clean, u.residents, 'clean'),
       progressCell(u.applications, u.residents - u.deceased, 'applications'),
+      progressCell(u.biometrics, u.residents - u.deceased, 'biometrics'),
       h('td', { class: 'num gap' }, t('report.gap_value', { clean: number(u.residents - u.clean),
                                                             applications: number(u.residents - u.deceased - u.applications) }))))));
 }
@@ -77,7 +79,8 @@ export async function renderReport(main) {
     h('td', { class: 'num' }, number(r.residents)),
     h('td', { class: 'num' }, `${number(r.clean)} (${percent(share(r.clean, r.residents))})`),
     h('td', { class: 'num' }, number(r.deceased)),
-    h('td', { class: 'num' }, `${number(r.applications)} (${percent(share(r.applications, r.residents - r.deceased))})`));
+    h('td', { class: 'num' }, `${number(r.applications)} (${percent(share(r.applications, r.residents - r.deceased))})`),
+    h('td', { class: 'num' }, `${number(r.biometrics)} (${percent(share(r.biometrics, r.residents - r.deceased))})`));
   main.append(h('section', { class: 'card' },
     h('h1', {}, t('report.title')),
     h('h2', {}, t('report.tree')),
@@ -86,7 +89,8 @@ export async function renderReport(main) {
     h('h2', {}, t('report.communes')),
     h('table', { class: 'report', id: 'report-table' },
       h('thead', {}, h('tr', {}, h('th', {}, t('report.unit')), h('th', {}, t('report.residents')),
-        h('th', {}, t('report.clean')), h('th', {}, t('report.deceased')), h('th', {}, t('report.applications')))),
+        h('th', {}, t('report.clean')), h('th', {}, t('report.deceased')), h('th', {}, t('report.applications')),
+        h('th', {}, t('report.biometrics')))),
       h('tbody', {}, rows.map((r) => line(`${r.label} (${r.unit})`, r))),
       h('tfoot', {}, line(t('report.total'), report.total, { class: 'total' }))),
     h('h2', {}, t('report.chart')),
