@@ -55,15 +55,11 @@ void RecordStage::Put(const std::string& id, const std::optional<std::string>& b
   }
   auto next = Parsed<schema::RecordState>::Own(after);
   auto resident = next.get().getResident();
-  if (IsFragment(next.get())) {  // not a resident here: not searchable, claims no number
-    batch_.Put(cf_.records, id, after);
-    digest_.Add(id, after);
-    overlay_[id] = std::move(after);
-    return;
-  }
-  for (const auto& e : IndexEntriesFor(resident)) batch_.Put(cf_.index, e.key, e.value);
-  if (resident.getCitizenNo().size() > 0 && resident.getMergedInto().size() == 0) {
-    claims_[resident.getCitizenNo().cStr()].insert(id);
+  if (!IsFragment(next.get())) {  // a fragment is no resident here: not searchable, claims no number
+    for (const auto& e : IndexEntriesFor(resident)) batch_.Put(cf_.index, e.key, e.value);
+    if (resident.getCitizenNo().size() > 0 && resident.getMergedInto().size() == 0) {
+      claims_[resident.getCitizenNo().cStr()].insert(id);
+    }
   }
   batch_.Put(cf_.records, id, after);
   digest_.Add(id, after);

@@ -122,18 +122,10 @@ TEST_CASE("a change outside its origin's authority is quarantined and changes no
 TEST_CASE("a tampered run is refused whole, quarantined, and the store is unchanged") {
   TestNetwork net;
   AddResidents(net.commune_a(), "00715", 1, 2);
-  std::vector<std::string> entries;
-  std::string checkpoint;
-  const uint64_t origin = net.commune_a().config().node_id;
-  REQUIRE(net.commune_a().store().ScanLogFrom(origin, 1, [&](uint64_t, uint64_t, std::string_view b) {
-    entries.emplace_back(b);
-    return true;
-  }).ok());
-  REQUIRE(net.commune_a().store().ScanCheckpointsFrom(origin, 2, [&](uint64_t, uint64_t, std::string_view b) {
-    checkpoint = b;
-    return false;
-  }).ok());
-  REQUIRE(entries.size() == 2);
+  storage::IncomingRun run = OwnRun(net.commune_a(), 2, "test");
+  const uint64_t origin = run.origin;
+  std::vector<std::string>& entries = run.entries;
+  std::string& checkpoint = run.checkpoint;
   auto trust = net.district().directory().Trust();
   const auto digest = net.district().store().state_digest().Digest();
 
@@ -146,7 +138,6 @@ TEST_CASE("a tampered run is refused whole, quarantined, and the store is unchan
   SECTION("the entries reordered") {
     std::swap(entries[0], entries[1]);
   }
-  storage::IncomingRun run{origin, 1, entries, checkpoint, "test", false};
   auto outcome = net.district().store().Ingest(run, trust);
   REQUIRE(outcome.ok());
   CHECK(outcome->verdict == storage::IngestOutcome::Verdict::kRefused);

@@ -142,23 +142,13 @@ TEST_CASE("the quarantine lists a refused run with its origin, seqs, source and 
   for (uint32_t i = 1; i <= 2; ++i) {
     TestNetwork::Add(net.commune_a(), DraftFromJson(Operation::CREATE, "", ResidentIn("00715", i)));
   }
-  const uint64_t origin = net.commune_a().config().node_id;
-  std::vector<std::string> entries;
-  std::string checkpoint;
-  REQUIRE(net.commune_a().store().ScanLogFrom(origin, 1, [&](uint64_t, uint64_t, std::string_view b) {
-    entries.emplace_back(b);
-    return true;
-  }).ok());
-  REQUIRE(net.commune_a().store().ScanCheckpointsFrom(origin, 2, [&](uint64_t, uint64_t, std::string_view b) {
-    checkpoint = b;
-    return false;
-  }).ok());
+  storage::IncomingRun run = OwnRun(net.commune_a(), 2, "peer forged-by-test");
+  const uint64_t origin = run.origin;
   auto empty = node::ListQuarantine(net.district().store());
   REQUIRE(empty.ok());
   CHECK(empty->empty());
 
-  checkpoint[checkpoint.size() - 5] ^= 0x01;  // a forged signature
-  storage::IncomingRun run{origin, 1, entries, checkpoint, "peer forged-by-test", false};
+  run.checkpoint[run.checkpoint.size() - 5] ^= 0x01;  // a forged signature
   REQUIRE(net.district().store().Ingest(run, net.district().directory().Trust()).ok());
   auto listed = node::ListQuarantine(net.district().store());
   REQUIRE(listed.ok());

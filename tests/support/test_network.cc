@@ -62,6 +62,25 @@ size_t QuarantineSize(const node::Node& node) {
   return n;
 }
 
+storage::IncomingRun OwnRun(const node::Node& node, uint64_t last_seq, const std::string& source) {
+  storage::IncomingRun run;
+  run.origin = node.config().node_id;
+  run.first_seq = 1;
+  run.source = source;
+  REQUIRE(node.store().ScanLogFrom(run.origin, 1, [&](uint64_t, uint64_t seq, std::string_view bytes) {
+    if (seq > last_seq) return false;
+    run.entries.emplace_back(bytes);
+    return true;
+  }).ok());
+  REQUIRE(node.store().ScanCheckpointsFrom(run.origin, last_seq, [&](uint64_t, uint64_t seq, std::string_view bytes) {
+    if (seq == last_seq) run.checkpoint = bytes;
+    return false;
+  }).ok());
+  REQUIRE(run.entries.size() == last_seq);
+  REQUIRE(!run.checkpoint.empty());
+  return run;
+}
+
 nlohmann::json ResidentIn(const std::string& unit, uint32_t serial, const std::string& name) {
   nlohmann::json r = ValidResident(serial, name);
   r["permanent_residence"] = {{"unit", unit}, {"address", "Thôn " + std::to_string(serial % 7 + 1)}};

@@ -44,6 +44,8 @@ class TestNetwork {
 
 // Replays `node`'s log with storage::VerifyStore and REQUIREs it to pass and to match its digest.
 void RequireVerifies(const node::Node& node);
+// The run of `node`'s own log from seq 1 to `last_seq`, with its checkpoint there (REQUIREs one).
+storage::IncomingRun OwnRun(const node::Node& node, uint64_t last_seq, const std::string& source);
 // How many runs `node` holds in quarantine.
 size_t QuarantineSize(const node::Node& node);
 
