@@ -76,7 +76,7 @@ Result<BuiltBundle> BuildBundle(SessionHost& host, const storage::SigningKey& ke
     auto chain = host.ChainOf(origin);
     size_t taken = 0;
     for (auto& segment : *cut) {
-      const size_t size = segment.entries.size() + segment.checkpoint.size() + 64;
+      const size_t size = segment.entries.size() + segment.checkpoint.size() + segment.proof.size() + 64;
       if (bytes + size + (chain ? chain->size() : 0) > options.max_bytes) {
         built.complete = false;
         break;

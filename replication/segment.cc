@@ -61,7 +61,7 @@ std::string EntryName(uint64_t origin, uint64_t seq) {
 
 Result<SegmentData> MakeSegment(uint64_t origin, uint64_t first_seq,
                                 const std::vector<std::string_view>& entries,
-                                std::string_view checkpoint, int zstd_level) {
+                                std::string_view checkpoint, std::string_view proof, int zstd_level) {
   if (entries.empty()) return Status::InvalidArgument("a segment needs at least one entry");
   std::string packed;
   for (std::string_view entry : entries) PackEntry(entry, packed);
@@ -73,7 +73,7 @@ Result<SegmentData> MakeSegment(uint64_t origin, uint64_t first_seq,
   auto frame = CompressFrame(packed, zstd_level);
   if (!frame.ok()) return frame.status();
   return SegmentData{origin, first_seq, first_seq + entries.size() - 1, std::move(frame.value()),
-                     std::string(checkpoint)};
+                     std::string(checkpoint), std::string(proof)};
 }
 
 void ToWire(const SegmentData& segment, wire::Segment::Builder out) {
@@ -82,6 +82,7 @@ void ToWire(const SegmentData& segment, wire::Segment::Builder out) {
   out.setLastSeq(segment.last_seq);
   out.setEntries(AsData(segment.entries));
   out.setCheckpoint(AsData(segment.checkpoint));
+  out.setProof(AsData(segment.proof));
 }
 
 Result<DecodedSegment> DecodeSegment(wire::Segment::Reader segment, size_t max_bytes) {
@@ -93,6 +94,9 @@ Result<DecodedSegment> DecodeSegment(wire::Segment::Reader segment, size_t max_b
     if (!checkpoint.ok()) return checkpoint.status();
 
     std::string where = "segment of " + EntryName(origin, first);
+    std::string proof(storage::AsView(segment.getProof()));
+    auto hashes = storage::UnpackHashes(proof, storage::kMaxProofHashes, where + " proof");
+    if (!hashes.ok()) return hashes.status();
     auto packed = DecompressFrame(storage::AsView(segment.getEntries()), max_bytes);
     if (!packed.ok()) return packed.status().WithContext(where);
     auto views = UnpackEntries(*packed, static_cast<size_t>(last - first + 1));
@@ -106,14 +110,13 @@ Result<DecodedSegment> DecodeSegment(wire::Segment::Reader segment, size_t max_b
       entries.push_back(std::move(entry.value()));
     }
     return DecodedSegment{origin, first, last, std::move(entries), std::move(checkpoint_bytes),
-                          std::move(checkpoint.value())};
+                          std::move(checkpoint.value()), std::move(proof)};
   } catch (const kj::Exception& e) {
     return Status::Corruption(std::string("segment: ") + e.getDescription().cStr());
   }
 }
 
-Result<storage::Hash256> VerifySegment(const DecodedSegment& segment, const storage::Hash256& prev_head,
-                                       const storage::PublicKey& origin_key) {
+Result<storage::Hash256> VerifySegment(const DecodedSegment& segment, const storage::PublicKey& origin_key) {
   if (storage::NodeIdFromKey(origin_key) != segment.origin) {
     return Status::InvalidArgument("the key given for " + EntryName(segment.origin, segment.first_seq) +
                                    " is another node's");
@@ -123,9 +126,10 @@ Result<storage::Hash256> VerifySegment(const DecodedSegment& segment, const stor
   run.first_seq = segment.first_seq;
   for (const DecodedEntry& entry : segment.entries) run.entries.push_back(entry.bytes);
   run.checkpoint = segment.checkpoint_bytes;
+  run.proof = segment.proof;
   storage::OriginTrust trust;
   trust.key = origin_key;
-  return storage::VerifyRunChain(run, prev_head, trust);
+  return storage::VerifyRunProof(run, trust);
 }
 
 }  // namespace dancu::replication

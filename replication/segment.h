@@ -1,9 +1,10 @@
 // Segments: how a run of one origin's change log travels between nodes.
 //
 // A segment holds the canonical LogEntry bytes of seqs first..last of one origin, packed
-// (replication/entry_pack.h) and compressed as one zstd frame, and the origin's signed Checkpoint
-// over entry `last`. A segment always ends at a checkpoint, so the receiver authenticates every byte
-// of it with the hash chain and one Ed25519 signature (VerifySegment).
+// (replication/entry_pack.h) and compressed as one zstd frame, the origin's signed Checkpoint (tree
+// head) of its tree of `last` entries, and the entries' inclusion multi-proof in that tree. A
+// segment always ends at a checkpoint, so the receiver authenticates every byte of it alone, with
+// the proof and one Ed25519 signature (VerifySegment), whatever it holds of the origin.
 //
 // DecodeSegment is the trust boundary for a received segment: it caps the decompressed size
 // (before allocating), requires canonical bytes everywhere, lengths that add up exactly, and entries
@@ -51,16 +52,19 @@ struct SegmentData {
   uint64_t last_seq = 0;
   std::string entries;     // the zstd frame
   std::string checkpoint;  // canonical Checkpoint bytes
+  std::string proof;       // storage::PackHashes bytes
 
   SegmentSpan span() const { return {origin, first_seq, last_seq}; }
 };
 
 // Builds the segment of `entries`, the canonical LogEntry bytes of seqs first_seq, first_seq + 1,
-// ... of `origin`, closed by `checkpoint` (which must cover the last of them).
+// ... of `origin`, closed by `checkpoint` (the tree head of the last of them) and `proof` (their
+// inclusion proof in that tree, storage::Store::RunProof).
 // InvalidArgument if `entries` is empty or packs to more than kMaxSegmentBytes.
 Result<SegmentData> MakeSegment(uint64_t origin, uint64_t first_seq,
                                 const std::vector<std::string_view>& entries,
-                                std::string_view checkpoint, int zstd_level = kDefaultZstdLevel);
+                                std::string_view checkpoint, std::string_view proof,
+                                int zstd_level = kDefaultZstdLevel);
 
 void ToWire(const SegmentData& segment, wire::Segment::Builder out);
 
@@ -76,17 +80,16 @@ struct DecodedSegment {
   std::vector<DecodedEntry> entries;  // entries[i] is seq first_seq + i
   std::string checkpoint_bytes;
   storage::Parsed<schema::Checkpoint> checkpoint;
+  std::string proof;
 };
 
 // Decodes a received segment within `max_bytes` of decompressed entries. See the file comment.
 Result<DecodedSegment> DecodeSegment(wire::Segment::Reader segment, size_t max_bytes = kMaxSegmentBytes);
 
-// Authenticates a decoded segment with storage::VerifyRunChain (the check ingest makes): its first
-// entry follows `prev_head` (the hash of entry first_seq - 1 as the receiver holds it,
-// storage::kGenesisHash when first_seq is 1), each entry carries the hash of the one before, the
-// checkpoint's head is the hash of the last entry and its signature verifies with `origin_key`.
-// Returns the new head; InvalidArgument if `origin_key` is not the origin's.
-Result<storage::Hash256> VerifySegment(const DecodedSegment& segment, const storage::Hash256& prev_head,
-                                       const storage::PublicKey& origin_key);
+// Authenticates a decoded segment alone with storage::VerifyRunProof (the first check ingest
+// makes): the entries' leaf hashes and the proof give the root the checkpoint signs, and the
+// signature verifies with `origin_key`. Returns that root; InvalidArgument if `origin_key` is not
+// the origin's, Corruption naming the defect.
+Result<storage::Hash256> VerifySegment(const DecodedSegment& segment, const storage::PublicKey& origin_key);
 
 }  // namespace dancu::replication

@@ -42,7 +42,7 @@ Status SegmentCutter::Finish() {
 Status SegmentCutter::Cut(size_t count, const std::string& checkpoint) {
   uint64_t first = next_seq_ - pending_.size();
   std::vector<std::string_view> entries(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(count));
-  auto segment = MakeSegment(origin_, first, entries, checkpoint, options_.zstd_level);
+  auto segment = MakeSegment(origin_, first, entries, checkpoint, /*proof=*/"", options_.zstd_level);
   if (!segment.ok()) return segment.status();
   segments_.push_back(std::move(segment.value()));
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(count));
@@ -92,6 +92,11 @@ Result<std::vector<SegmentData>> CutSegments(const storage::Store& store, uint64
   }
   std::vector<SegmentData> segments = std::move(cutter.segments());
   if (segments.size() > max_segments) segments.resize(max_segments);
+  for (SegmentData& segment : segments) {
+    auto proof = store.RunProof(origin, segment.first_seq, segment.last_seq);
+    if (!proof.ok()) return proof.status();
+    segment.proof = std::move(proof.value());
+  }
   return segments;
 }
 

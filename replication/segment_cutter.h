@@ -59,7 +59,8 @@ class SegmentCutter {
   std::vector<SegmentData> segments_;
 };
 
-// Up to `max_segments` segments of `origin`'s log in `store`, from seq after_seq + 1 on.
+// Up to `max_segments` segments of `origin`'s log in `store`, from seq after_seq + 1 on, each with
+// its inclusion proof (SegmentCutter leaves the proof empty: it needs the store's tree).
 // Reads the origin's log from after_seq + 1 on; a segment merges at most 1,024 batches.
 Result<std::vector<SegmentData>> CutSegments(const storage::Store& store, uint64_t origin, uint64_t after_seq,
                                              size_t max_segments, const CutOptions& options = {});

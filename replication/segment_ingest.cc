@@ -43,6 +43,7 @@ Result<SegmentOutcome> IngestSegment(SessionHost& host, wire::Segment::Reader se
     return outcome;
   }
   run.checkpoint = std::move(decoded->checkpoint_bytes);
+  run.proof = std::move(decoded->proof);
   run.entries.reserve(decoded->entries.size());
   for (auto& entry : decoded->entries) run.entries.push_back(std::move(entry.bytes));
   auto outcome = host.store().Ingest(run, host.Trust());

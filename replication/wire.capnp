@@ -2,12 +2,13 @@
 #
 # Every frame on a link is the canonical bytes of one Message (replication/messages.h). Changes
 # travel in segments: a run of one origin's log entries, length-prefixed and zstd-compressed
-# together, closed by the origin's signed checkpoint over the last entry, so that the receiver
-# verifies the whole run with the hash chain and one signature (replication/segment.h).
+# together, with the origin's signed tree head (checkpoint) of the tree ending at the last entry
+# and the run's inclusion multi-proof in that tree, so that the receiver verifies the whole run
+# alone, with one signature (replication/segment.h, docs/log-format.md).
 #
-# Sizes, for the targets of issue 3: a segment costs its compressed payload plus about 200 bytes
-# (this header, the Message envelope and the ~136-byte checkpoint), once per segment, not per
-# change. A version vector entry is one Version struct: 16 bytes.
+# Sizes: a segment costs its compressed payload plus about 200 bytes (this header, the Message
+# envelope and the ~136-byte checkpoint) and its proof (at most two hashes per tree level, 32 bytes
+# each), once per segment, not per change. A version vector entry is one Version struct: 16 bytes.
 @0xdd644bdb57f5f5be;
 
 using Cxx = import "/capnp/c++.capnp";
@@ -73,7 +74,8 @@ struct Segment {
   lastSeq @2 :UInt64;
   entries @3 :Data;            # one zstd frame that states its content size; its content is, per
                                # entry in seq order, LEB128(length) || canonical LogEntry bytes
-  checkpoint @4 :Data;         # canonical Checkpoint of (origin, lastSeq) signed by the origin
+  checkpoint @4 :Data;         # canonical Checkpoint: the origin's signed head of its tree of lastSeq entries
+  proof @5 :Data;              # the entries' inclusion multi-proof in that tree, 32 bytes a hash
 }
 
 # The receiver has durably applied every entry of `origin` up to `seq`.

@@ -1,4 +1,4 @@
-# The change log: immutable changes, chained by hash, signed per checkpoint.
+# The change log: immutable changes, leaves of one Merkle tree per origin, signed per checkpoint.
 # Every struct here is stored and hashed in canonical form (capnp::canonicalize).
 @0xdfcf73a5e24872f0;
 
@@ -38,17 +38,18 @@ struct Change {
   basedOn @8 :List(Version);  # causal context: the record's versions the author had seen
 }
 
+# Leaf `seq - 1` of its origin's Merkle tree (storage/merkle.h, docs/log-format.md).
 struct LogEntry {
-  prevHash @0 :Data;          # BLAKE2b-256 of the previous entry's canonical bytes; zeros at seq 1
-  change @1 :Change;
+  change @0 :Change;
 }
 
-# The origin's signature over its chain head: covers every entry up to and including `seq`.
+# A signed tree head: the origin's signature over the root of its tree of the first `seq` entries.
+# It covers every entry up to and including `seq`, each provable with an inclusion proof.
 struct Checkpoint {
   origin @0 :UInt64;
-  seq @1 :UInt64;
-  head @2 :Data;              # BLAKE2b-256 of entry `seq`
-  signature @3 :Data;         # Ed25519 over "dancu/checkpoint/v1" || origin || seq || head
+  seq @1 :UInt64;             # the tree's size
+  root @2 :Data;              # the tree's root hash (RFC 9162 MTH with BLAKE2b-256)
+  signature @3 :Data;         # Ed25519 over "dancu/tree-head/v2" || origin || seq || root
 }
 
 # Who last wrote a field, so that any order of the same changes folds to the same record.

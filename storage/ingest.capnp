@@ -17,6 +17,7 @@ struct QuarantinedRun {
   receivedAt @5 :UInt64;       # ms since the Unix epoch
   entries @6 :List(Data);      # as received
   checkpoint @7 :Data;
+  proof @8 :Data;              # the run's inclusion proof, as received
 }
 
 enum ConflictKind {

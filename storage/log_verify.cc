@@ -6,6 +6,7 @@
 
 #include "storage/canonical.h"
 #include "storage/log_format.h"
+#include "storage/merkle.h"
 #include "storage/record_fold.h"
 #include "storage/record_index.h"
 #include "storage/store_layout.h"
@@ -57,7 +58,7 @@ class Verifier {
     origin_ = origin;
     expected_seq_ = 1;
     signed_up_to_ = 0;
-    prev_ = kGenesisHash;
+    tree_ = merkle::Frontier();
     in_origin_ = true;
     ++report_.origins;
     return Status::Ok();
@@ -77,15 +78,18 @@ class Verifier {
                                 At(change.getOrigin(), change.getSeq()));
     }
     DANCU_RETURN_IF_ERROR(CheckChangeShape(change).WithContext(At(origin, seq)));
-    auto prev = HashFromData(entry->get().getPrevHash(), At(origin, seq) + " prev_hash");
-    if (!prev.ok()) return prev.status();
-    if (*prev != prev_) {
-      return Status::Corruption(
-          seq == 1 ? At(origin, seq) + ": first entry does not start the chain"
-                   : At(origin, seq - 1) + ": entry does not match the hash carried by seq " +
-                         std::to_string(seq));
-    }
-    prev_ = Blake2b256(bytes);
+    Status node_status;
+    tree_.Append(merkle::LeafHash(bytes), [&](uint32_t level, uint64_t index, const Hash256& hash) {
+      if (level < layout::kStoredTreeLevel || !node_status.ok()) return;
+      auto stored = store_.TreeNode(origin, level, index);
+      if (!stored.ok()) {
+        node_status = stored.status();
+      } else if (!stored->has_value() || **stored != hash) {
+        node_status = Status::Corruption(At(origin, (index << level) + 1) + ": the stored tree node over entries up to seq " +
+                                         std::to_string((index + 1) << level) + (stored->has_value() ? " differs from them" : " is missing"));
+      }
+    });
+    DANCU_RETURN_IF_ERROR(node_status);
     DANCU_RETURN_IF_ERROR(CheckCheckpoint(seq));
     Fold(change);
     ++expected_seq_;
@@ -104,10 +108,11 @@ class Verifier {
       return Status::Corruption("checkpoint " + At(origin_, seq) + " claims " +
                                 At(cp.getOrigin(), cp.getSeq()));
     }
-    auto head = HashFromData(cp.getHead(), "checkpoint head");
-    if (!head.ok()) return head.status();
-    if (*head != prev_) {
-      return Status::Corruption(At(origin_, seq) + ": entry does not match its signed checkpoint");
+    auto root = HashFromData(cp.getRoot(), "checkpoint root");
+    if (!root.ok()) return root.status();
+    if (*root != tree_.Root()) {
+      return Status::Corruption(At(origin_, signed_up_to_ + 1) + " to seq " + std::to_string(seq) +
+                                ": the entries do not give the root their checkpoint signs");
     }
     DANCU_RETURN_IF_ERROR(VerifyCheckpoint(cp, key_).WithContext("checkpoint " + At(origin_, seq)));
     signed_up_to_ = seq;
@@ -213,7 +218,7 @@ class Verifier {
   uint64_t origin_ = 0;
   uint64_t expected_seq_ = 1;
   uint64_t signed_up_to_ = 0;
-  Hash256 prev_{};
+  merkle::Frontier tree_;  // the origin's tree as replayed so far
   PublicKey key_{};
 };
 

@@ -1,9 +1,10 @@
 // Verification of everything a store holds, from its change logs up.
 //
 // VerifyStore re-checks, for every origin's log: that entries run 1, 2, 3 ... with no gap; that each
-// decodes as canonical bytes and names its own origin and seq; that each carries the BLAKE2b-256 of
-// the one before; that every checkpoint's head matches its entry and its Ed25519 signature verifies
-// with the origin's key; that no entry lies beyond the last signed checkpoint. It then replays all
+// decodes as canonical bytes and names its own origin and seq; that the origin's Merkle tree rebuilt
+// from them matches every stored tree node and gives the root each checkpoint signs, and that each
+// checkpoint's Ed25519 signature verifies with the origin's key; that no entry lies beyond the last
+// signed checkpoint. It then replays all
 // changes into a fresh state and requires the stored records, the indexes and the stored state
 // digest to equal what the replay produces.
 //

@@ -34,6 +34,7 @@ struct Store::Handles {
   rocksdb::ColumnFamilyHandle* blobs = nullptr;
   rocksdb::ColumnFamilyHandle* quarantine = nullptr;
   rocksdb::ColumnFamilyHandle* conflicts = nullptr;
+  rocksdb::ColumnFamilyHandle* tree = nullptr;
 };
 
 class RecordStage {

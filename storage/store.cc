@@ -37,6 +37,20 @@ Result<std::optional<std::string>> GetFrom(rocksdb::DB* db, rocksdb::ColumnFamil
   return std::optional<std::string>(std::move(value));
 }
 
+// A database RocksDB refused to recover: say what is damaged and what to do. RocksDB names the
+// defect but not the file; the write-ahead logs are named here, the usual place of damage after a
+// power cut or a failing disk.
+Status DamagedOnOpen(const Status& opened, const std::string& path) {
+  std::string logs;
+  std::error_code ec;
+  for (const auto& file : std::filesystem::directory_iterator(path, ec)) {
+    if (file.path().extension() == ".log") logs += (logs.empty() ? "" : ", ") + file.path().filename().string();
+  }
+  return Status::Corruption(opened.message() + " (write-ahead log " + (logs.empty() ? "none" : logs) +
+                            "). The database was not opened, so no acknowledged write was dropped: keep the "
+                            "directory as it is, restore the node from its latest copy and sync it with its parent");
+}
+
 }  // namespace
 
 Draft::Draft() : values(std::make_unique<capnp::MallocMessageBuilder>(kRecordMessageWords)) {
@@ -51,6 +65,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
   db_options.paranoid_checks = true;
+  // A damaged record in the middle of the write-ahead log would otherwise end recovery there and
+  // silently drop the acknowledged writes after it (kPointInTimeRecovery). Only a torn last record,
+  // a write that was never acknowledged, is passed over; anything else refuses to open.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   db_options.max_background_jobs = 2;
   db_options.max_open_files = 256;
   // Open table files on the opening thread: the default spawns 15 threads per column family at
@@ -84,11 +102,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
       {layout::kBlobFamily, cf_options},
       {layout::kQuarantineFamily, cf_options},
       {layout::kConflictFamily, cf_options},
+      {layout::kTreeFamily, cf_options},
   };
   auto handles = std::make_unique<Handles>();
   rocksdb::DB* raw = nullptr;
-  DANCU_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(db_options, path, families, &handles->all, &raw),
-                                  "opening " + path));
+  Status opened = FromRocks(rocksdb::DB::Open(db_options, path, families, &handles->all, &raw), "opening " + path);
+  if (opened.code() == Status::Code::kCorruption) return DamagedOnOpen(opened, path);
+  DANCU_RETURN_IF_ERROR(opened);
   std::unique_ptr<rocksdb::DB> db(raw);
   handles->meta = handles->all[0];
   handles->log = handles->all[1];
@@ -98,6 +118,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   handles->blobs = handles->all[5];
   handles->quarantine = handles->all[6];
   handles->conflicts = handles->all[7];
+  handles->tree = handles->all[8];
 
   std::unique_ptr<Store> store(new Store(std::move(db), std::move(handles), options));
   auto digest = store->GetMeta(layout::kStateDigestKey);
@@ -122,7 +143,28 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
     }
     return true;
   }));
+  DANCU_RETURN_IF_ERROR(store->CheckFormat(path));
   return store;
+}
+
+Status Store::CheckFormat(const std::string& path) {
+  auto format = GetMeta(layout::kFormatKey);
+  if (!format.ok()) return format.status();
+  uint64_t version = 0;
+  if (format->has_value()) {
+    if (!layout::DecodeU64(**format, &version)) return Status::Corruption("the stored log format is not 8 bytes");
+  } else if (versions_.empty()) {
+    return PutMeta(layout::kFormatKey, layout::EncodeU64(kLogFormat));  // a new node, or one with no log yet
+  } else {
+    version = 1;  // written before the format was recorded: hash-chained logs
+  }
+  if (version == kLogFormat) return Status::Ok();
+  return Status::FailedPrecondition(
+      "the node database at " + path + " holds change logs in format " + std::to_string(version) +
+      "; this dancu reads format " + std::to_string(kLogFormat) +
+      " (Merkle trees, docs/log-format.md). Other origins' logs cannot be re-signed here, so it is not converted "
+      "in place: keep this directory as it is, create a new node with `dancu init`, import its residents again "
+      "and sync it with its parent to receive the rest");
 }
 
 Store::Store(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles,
@@ -134,35 +176,18 @@ Store::~Store() {
   db_->Close();
 }
 
-Status Store::LoadHead(uint64_t origin) {
-  if (head_origin_ == origin) return Status::Ok();
-  head_seq_ = 0;
-  head_hash_ = Hash256{};
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_->log));
-  it->SeekForPrev(layout::LogKey(origin, UINT64_MAX));
-  if (it->Valid()) {
-    uint64_t key_origin = 0, seq = 0;
-    if (layout::ParseLogKey(View(it->key()), &key_origin, &seq) && key_origin == origin) {
-      head_seq_ = seq;
-      head_hash_ = Blake2b256(View(it->value()));
-    }
-  }
-  DANCU_RETURN_IF_ERROR(FromRocks(it->status(), "reading the log head"));
-  head_origin_ = origin;
-  return Status::Ok();
-}
-
 Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey& key,
                                     const RecordCheck& check) {
   std::lock_guard<std::mutex> lock(mu_);
   const uint64_t origin = key.node_id();
-  DANCU_RETURN_IF_ERROR(LoadHead(origin));
+  auto held_frontier = FrontierOf(origin);
+  if (!held_frontier.ok()) return held_frontier.status();
+  merkle::Frontier frontier = *held_frontier;
 
   HybridClock clock = clock_;
   const PartialDateValue today = TodayInVietnam(
       std::chrono::system_clock::time_point(std::chrono::milliseconds(clock.wall_now())));
-  uint64_t seq = head_seq_;
-  Hash256 prev = head_hash_;
+  uint64_t seq = frontier.size();
   rocksdb::WriteBatch batch;
   RecordStage stage(*this, db_.get(), *cf_, batch, digest_);
   AppendOutcome outcome;
@@ -245,8 +270,8 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
     }
 
     ++seq;
-    std::string entry = EncodeEntry(prev, change.asReader());
-    prev = Blake2b256(entry);
+    std::string entry = EncodeEntry(change.asReader());
+    AppendLeaf(origin, frontier, merkle::LeafHash(entry), batch);
     batch.Put(cf_->log, layout::LogKey(origin, seq), entry);
     if (current) DANCU_RETURN_IF_ERROR(stage.SettleConflicts(record_id, change.asReader()));
     for (const auto& [blob_key, blob] : draft.attachments) batch.Put(cf_->blobs, blob_key, blob);
@@ -255,7 +280,7 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
   }
   if (outcome.accepted.empty()) return outcome;
 
-  batch.Put(cf_->checkpoints, layout::LogKey(origin, seq), EncodeCheckpoint(key, seq, prev));
+  batch.Put(cf_->checkpoints, layout::LogKey(origin, seq), EncodeCheckpoint(key, seq, frontier.Root()));
   batch.Put(cf_->meta, std::string(layout::kVersionPrefix) + layout::EncodeU64(origin),
             layout::EncodeU64(seq));
   batch.Put(cf_->meta, layout::kClockKey, layout::EncodeU64(clock.last()));
@@ -264,8 +289,7 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
   write_options.sync = options_.sync;
   DANCU_RETURN_IF_ERROR(FromRocks(db_->Write(write_options, &batch), "writing changes"));
 
-  head_seq_ = seq;
-  head_hash_ = prev;
+  frontiers_[origin] = frontier;
   clock_ = clock;
   digest_ = stage.digest();
   versions_[origin] = seq;

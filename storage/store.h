@@ -1,8 +1,10 @@
 // Store: one node's RocksDB database — change logs, materialized records, indexes, metadata.
 //
 // Column families (names in storage/store_layout.h):
-//   log          origin(8, big-endian) seq(8)  -> LogEntry, canonical bytes
-//   checkpoints  origin(8) seq(8)              -> Checkpoint, canonical bytes
+//   log          origin(8, big-endian) seq(8)  -> LogEntry, canonical bytes (leaf seq - 1 of the
+//                                                origin's Merkle tree: storage/merkle.h)
+//   checkpoints  origin(8) seq(8)              -> Checkpoint (signed tree head of size seq)
+//   tree         origin(8) level(1) index(8)   -> root of a perfect subtree (store_layout.h)
 //   records      record id                     -> RecordState, canonical bytes
 //   index        see storage/record_index.h
 //   blobs        key chosen by the node layer -> bytes (encrypted biometric templates, photos)
@@ -13,14 +15,16 @@
 // Writes: Append() is the only way a local change enters the store, Ingest() the only way a
 // replicated one does. For each draft it folds the change
 // into the record, validates the result, and for the accepted drafts writes the log entries, one
-// signed checkpoint, the records, their index entries, the version vector, the clock and the state
-// digest in ONE WriteBatch with sync=true. A change is acknowledged (Append returns) only once that
+// signed checkpoint (tree head), the tree nodes, the records, their index entries, the version
+// vector, the clock and the state digest in ONE WriteBatch with sync=true. A change is acknowledged (Append returns) only once that
 // batch is durable; a crash before then leaves no trace of it, a crash after loses nothing.
 //
 // Thread-safety: all methods are safe to call concurrently; writers are serialised internally.
 // Ownership: the caller owns the Store; readers returned by its methods own their bytes.
 // Errors: IOError when RocksDB fails (disk full, permissions: the batch is then not applied and the
-// in-memory head is unchanged), Corruption when stored bytes fail to decode.
+// in-memory head is unchanged), Corruption when stored bytes fail to decode or the write-ahead log
+// is damaged before its last record (Open refuses rather than drop acknowledged writes),
+// FailedPrecondition from Open for a database in another log format (with what to do).
 #pragma once
 
 #include <capnp/message.h>
@@ -38,6 +42,7 @@
 #include "storage/change.capnp.h"
 #include "storage/crypto.h"
 #include "storage/hlc.h"
+#include "storage/merkle.h"
 #include "storage/state_digest.h"
 #include "storage/status.h"
 #include "storage/validation.h"
@@ -45,6 +50,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace dancu::storage {
@@ -92,7 +98,8 @@ struct IncomingRun {
   uint64_t origin = 0;
   uint64_t first_seq = 0;
   std::vector<std::string> entries;  // canonical LogEntry bytes of seqs first_seq, first_seq + 1, ...
-  std::string checkpoint;            // the origin's canonical Checkpoint over the last entry
+  std::string checkpoint;            // the origin's canonical Checkpoint of the tree of the last entry
+  std::string proof;                 // the entries' inclusion multi-proof in that tree (PackHashes)
   std::string source;                // where it came from, for the quarantine ("peer ...", "bundle ...")
   // Whether the run comes from an ancestor of the receiver (its parent, or higher up). Logs travel
   // whole, so an ancestor's log also holds changes to records homed elsewhere, checked with their
@@ -123,6 +130,7 @@ struct IngestOutcome {
   std::string reason;      // why, unless kApplied or kDuplicate
   uint64_t applied = 0;    // entries newly applied
   uint64_t conflicts = 0;  // conflicts recorded
+  bool equivocation = false;  // the origin signed a tree inconsistent with the one held
 };
 
 // How far ahead of this node's wall clock a received timestamp is believed (storage/hlc.h).
@@ -133,13 +141,16 @@ inline constexpr uint64_t kMaxClockAheadMs = 24ull * 3600 * 1000;
 using RecordCheck = std::function<std::vector<FieldError>(const schema::Resident::Reader* before,
                                                           schema::Resident::Reader after)>;
 
-// The first check of Store::Ingest, on its own: the entries of `run` continue the hash chain from
-// `head` (the hash of entry first_seq - 1 as the receiver holds it, kGenesisHash at seq 1), name
-// the run's origin and their seqs and pass the shape check; the checkpoint covers the last of them
-// with its hash and verifies with `trust.key`, which must name the origin; none lies beyond
-// `trust.revoked_after`. Returns the hash of the last entry; Corruption or PermissionDenied naming
-// the first defect.
-Result<Hash256> VerifyRunChain(const IncomingRun& run, Hash256 head, const OriginTrust& trust);
+// The first check of Store::Ingest, on its own: the run verifies alone, whatever the receiver
+// holds. Its entries decode canonically, name the run's origin and their seqs and pass the shape
+// check; the checkpoint is the origin's tree head of size last seq, verifying with `trust.key`
+// (which must name the origin); the entries' leaf hashes with `run.proof` give the checkpoint's
+// root; none lies beyond `trust.revoked_after`. Returns the checkpoint's root; Corruption or
+// PermissionDenied naming the first defect.
+Result<Hash256> VerifyRunProof(const IncomingRun& run, const OriginTrust& trust);
+
+// The most hashes a proof may hold (a multi-proof of a contiguous run needs at most two per level).
+inline constexpr size_t kMaxProofHashes = 2 * 64;
 
 // The id Append gives a record it creates without one: the creating change's origin and seq, so
 // that only that change can claim to have created the record.
@@ -159,9 +170,13 @@ class Store {
 
   // Verifies and applies a run of another origin's log, all or nothing, in one sync WriteBatch:
   //  - entries held already are skipped (a run received twice is applied once);
-  //  - the new entries must decode canonically, name the origin and their seq, continue the hash
-  //    chain from the head held, and the checkpoint must cover the last of them and verify with the
-  //    origin's key; none may lie after the origin's revocation point;
+  //  - the run must verify alone (VerifyRunProof), none of its entries lying after the origin's
+  //    revocation point;
+  //  - its tree must extend the tree held of the origin: the entries held already must be the ones
+  //    held, and the held tree extended by the new ones must give the checkpoint's root. An origin
+  //    that signed two different trees (a cloned laptop, a log rewritten) equivocated: the run is
+  //    kept as evidence in the quarantine, the origin is held compromised (every later run of it is
+  //    refused) until an operator decides, and the verdict is kRefused with `equivocation` set;
   //  - every change must pass its shape check and its origin's authority over the record as the
   //    change's author saw it (storage/record_fold.h HomeSeenBy);
   //  - a change whose causal context names a version not held makes the run kNotReady;
@@ -177,6 +192,14 @@ class Store {
   // Keeps `run` in the quarantine with `reason`, for runs refused before Ingest could read them
   // (a segment that does not decode). Durable on return.
   Status Quarantine(const IncomingRun& run, const std::string& reason);
+
+  // The inclusion multi-proof of `origin`'s entries first_seq..last_seq in its tree of size
+  // last_seq (PackHashes bytes): what a run of them carries. Requires last_seq held.
+  Result<std::string> RunProof(uint64_t origin, uint64_t first_seq, uint64_t last_seq) const;
+  // The stored root of `origin`'s perfect subtree at (level, index) (store_layout.h TreeKey).
+  Result<std::optional<Hash256>> TreeNode(uint64_t origin, uint32_t level, uint64_t index) const;
+  // Whether an equivocation of `origin` has been seen here (its runs are refused).
+  Result<bool> Compromised(uint64_t origin) const;
 
   // The record's RecordState bytes, or nullopt if there is no such record.
   Result<std::optional<std::string>> GetRecord(std::string_view record_id) const;
@@ -225,9 +248,18 @@ class Store {
   struct Handles;
   friend class RecordStage;
   Store(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles, const StoreOptions& options);
-  Status LoadHead(uint64_t origin);  // requires mu_
-  // The hash of `origin`'s entry `seq` as stored (the genesis hash for seq 0).
-  Result<Hash256> EntryHash(uint64_t origin, uint64_t seq) const;
+  // Records the log format in a new store; FailedPrecondition, with what to do, for another format.
+  Status CheckFormat(const std::string& path);
+  // The right edge of `origin`'s tree as held (cached; requires mu_).
+  Result<merkle::Frontier> FrontierOf(uint64_t origin);
+  // Answers the perfect subtrees of `origin`'s stored tree (store_tree.cc).
+  merkle::RangeLookup TreeLookup(uint64_t origin) const;
+  // The leaf hashes of `origin`'s stored entries first_seq..last_seq.
+  Result<std::vector<Hash256>> StoredLeafHashes(uint64_t origin, uint64_t first_seq, uint64_t last_seq) const;
+  // Stages the tree nodes that appending `leaf` to `frontier` completes (kStoredTreeLevel and up).
+  void AppendLeaf(uint64_t origin, merkle::Frontier& frontier, const Hash256& leaf, rocksdb::WriteBatch& batch) const;
+  // Keeps an equivocating run as evidence and holds its origin compromised. Durable on return.
+  Status RecordEquivocation(const IncomingRun& run, const std::string& reason);
 
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<Handles> cf_;
@@ -237,9 +269,7 @@ class Store {
   HybridClock clock_;
   StateDigest digest_;
   VersionVector versions_;
-  uint64_t head_origin_ = 0;  // whose head is loaded below (0: none yet)
-  uint64_t head_seq_ = 0;
-  Hash256 head_hash_{};
+  std::map<uint64_t, merkle::Frontier> frontiers_;  // loaded on demand, as durable
 };
 
 }  // namespace dancu::storage

@@ -29,55 +29,67 @@ struct Verified {
   Parsed<schema::LogEntry> entry;
 };
 
-// Checks the new entries of `run` (from index `skip` on) against the chain head `head` and the
-// checkpoint. Returns the parsed entries, or the reason to refuse the run.
-Result<std::vector<Verified>> VerifyRun(const IncomingRun& run, size_t skip, Hash256 head, const OriginTrust& trust) {
-  std::vector<Verified> verified;
+// A run that verifies alone: its parsed entries, their leaf hashes, and the signed root.
+struct VerifiedRun {
+  std::vector<Verified> entries;
+  std::vector<Hash256> leaves;
+  Hash256 root{};
+};
+
+// VerifyRunProof's checks (store.h), keeping what they parsed.
+Result<VerifiedRun> VerifyAlone(const IncomingRun& run, const OriginTrust& trust) {
+  if (run.entries.empty()) return Status::Corruption("an empty run");
+  VerifiedRun verified;
   const uint64_t last = run.first_seq + run.entries.size() - 1;
   if (NodeIdFromKey(trust.key) != run.origin) return Status::Corruption("the origin's key does not name the origin");
   if (last > trust.revoked_after) {
     return Status::PermissionDenied(Name(run.origin, last) + " was signed after the origin's revocation at seq " +
                                     std::to_string(trust.revoked_after));
   }
-  for (size_t i = skip; i < run.entries.size(); ++i) {
+  std::vector<merkle::IndexedLeaf> indexed;
+  for (size_t i = 0; i < run.entries.size(); ++i) {
     const uint64_t seq = run.first_seq + i;
     auto parsed = Parsed<schema::LogEntry>::Parse(run.entries[i], Name(run.origin, seq));
     if (!parsed.ok()) return parsed.status();
-    auto entry = parsed->get();
-    auto prev = HashFromData(entry.getPrevHash(), Name(run.origin, seq) + " previous hash");
-    if (!prev.ok()) return prev.status();
-    if (*prev != head) return Status::Corruption(Name(run.origin, seq) + " does not chain from the entry before it");
-    if (entry.getChange().getOrigin() != run.origin || entry.getChange().getSeq() != seq) {
+    auto change = parsed->get().getChange();
+    if (change.getOrigin() != run.origin || change.getSeq() != seq) {
       return Status::Corruption(Name(run.origin, seq) + " names another origin or seq");
     }
-    if (Status shape = CheckChangeShape(entry.getChange()); !shape.ok()) {
+    if (Status shape = CheckChangeShape(change); !shape.ok()) {
       return Status::Corruption(Name(run.origin, seq) + ": " + shape.message());
     }
-    head = Blake2b256(run.entries[i]);
-    verified.push_back({&run.entries[i], std::move(parsed.value())});
+    verified.leaves.push_back(merkle::LeafHash(run.entries[i]));
+    indexed.push_back({seq - 1, verified.leaves.back()});
+    verified.entries.push_back({&run.entries[i], std::move(parsed.value())});
   }
   auto checkpoint = Parsed<schema::Checkpoint>::Parse(run.checkpoint, "checkpoint of " + Name(run.origin, last));
   if (!checkpoint.ok()) return checkpoint.status();
   auto cp = checkpoint->get();
   if (cp.getOrigin() != run.origin || cp.getSeq() != last) {
-    return Status::Corruption("the checkpoint does not cover " + Name(run.origin, last));
+    return Status::Corruption("the checkpoint is not the tree head of " + Name(run.origin, last));
   }
-  auto signed_head = HashFromData(cp.getHead(), "checkpoint head");
-  if (!signed_head.ok()) return signed_head.status();
-  if (*signed_head != head) return Status::Corruption("the checkpoint's head is not the hash of " + Name(run.origin, last));
+  auto signed_root = HashFromData(cp.getRoot(), "checkpoint root");
+  if (!signed_root.ok()) return signed_root.status();
   if (Status sig = VerifyCheckpoint(cp, trust.key); !sig.ok()) {
     return Status::Corruption("checkpoint of " + Name(run.origin, last) + ": " + sig.message());
   }
+  auto proof = UnpackHashes(run.proof, kMaxProofHashes, "the inclusion proof of " + Name(run.origin, run.first_seq));
+  if (!proof.ok()) return proof.status();
+  auto root = merkle::RootFromInclusionProof(last, indexed, *proof);
+  if (!root.ok()) return root.status().WithContext("the inclusion proof of " + Name(run.origin, run.first_seq));
+  if (*root != *signed_root) {
+    return Status::Corruption("the entries of " + Name(run.origin, run.first_seq) + " on are not in the tree the checkpoint signs");
+  }
+  verified.root = *root;
   return verified;
 }
 
 }  // namespace
 
-Result<Hash256> VerifyRunChain(const IncomingRun& run, Hash256 head, const OriginTrust& trust) {
-  if (run.entries.empty()) return Status::Corruption("an empty run");
-  auto verified = VerifyRun(run, 0, head, trust);
+Result<Hash256> VerifyRunProof(const IncomingRun& run, const OriginTrust& trust) {
+  auto verified = VerifyAlone(run, trust);
   if (!verified.ok()) return verified.status();
-  return Blake2b256(run.entries.back());
+  return verified->root;
 }
 
 namespace {
@@ -104,16 +116,9 @@ std::string ConflictBytes(const std::string& id, const std::string& record_id, s
 
 }  // namespace
 
-Result<Hash256> Store::EntryHash(uint64_t origin, uint64_t seq) const {
-  if (seq == 0) return kGenesisHash;
-  std::string bytes;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_->log, layout::LogKey(origin, seq), &bytes);
-  if (s.IsNotFound()) return Status::Corruption("the log lacks " + Name(origin, seq) + " that the version vector holds");
-  DANCU_RETURN_IF_ERROR(FromRocks(s, "reading the log"));
-  return Blake2b256(bytes);
-}
-
-Status Store::Quarantine(const IncomingRun& run, const std::string& reason) {
+namespace {
+// The quarantine family's key and value for `run`.
+std::pair<std::string, std::string> QuarantineEntry(const IncomingRun& run, const std::string& reason, uint64_t now_ms) {
   capnp::MallocMessageBuilder message;
   auto q = message.initRoot<schema::QuarantinedRun>();
   const uint64_t last = run.first_seq + (run.entries.empty() ? 0 : run.entries.size() - 1);
@@ -122,17 +127,32 @@ Status Store::Quarantine(const IncomingRun& run, const std::string& reason) {
   q.setLastSeq(last);
   q.setReason(reason);
   q.setSource(run.source);
-  q.setReceivedAt(options_.wall_clock());
+  q.setReceivedAt(now_ms);
   auto entries = q.initEntries(static_cast<unsigned>(run.entries.size()));
   for (unsigned i = 0; i < run.entries.size(); ++i) {
     entries.set(i, capnp::Data::Reader(reinterpret_cast<const kj::byte*>(run.entries[i].data()), run.entries[i].size()));
   }
   q.setCheckpoint(capnp::Data::Reader(reinterpret_cast<const kj::byte*>(run.checkpoint.data()), run.checkpoint.size()));
-  std::string key = layout::LogKey(run.origin, run.first_seq) + layout::EncodeU64(last);
+  q.setProof(capnp::Data::Reader(reinterpret_cast<const kj::byte*>(run.proof.data()), run.proof.size()));
+  return {layout::LogKey(run.origin, run.first_seq) + layout::EncodeU64(last), Canonicalize(q.asReader())};
+}
+}  // namespace
+
+Status Store::Quarantine(const IncomingRun& run, const std::string& reason) {
+  auto [key, value] = QuarantineEntry(run, reason, options_.wall_clock());
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
-  return FromRocks(db_->Put(write_options, cf_->quarantine, Slice(key), Slice(Canonicalize(q.asReader()))),
-                   "writing the quarantine");
+  return FromRocks(db_->Put(write_options, cf_->quarantine, Slice(key), Slice(value)), "writing the quarantine");
+}
+
+Status Store::RecordEquivocation(const IncomingRun& run, const std::string& reason) {
+  rocksdb::WriteBatch batch;
+  auto [key, value] = QuarantineEntry(run, reason, options_.wall_clock());
+  batch.Put(cf_->quarantine, Slice(key), Slice(value));
+  batch.Put(cf_->meta, std::string(layout::kCompromisedPrefix) + layout::EncodeU64(run.origin), reason);
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync;
+  return FromRocks(db_->Write(write_options, &batch), "keeping the evidence of an equivocation");
 }
 
 Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& trust) {
@@ -148,31 +168,61 @@ Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& t
   };
   if (run.origin == 0 || run.first_seq == 0 || run.entries.empty()) return refuse("an empty or unnamed run");
   const uint64_t last = run.first_seq + run.entries.size() - 1;
-  if (last <= held) {
-    outcome.verdict = Verdict::kDuplicate;
-    return outcome;
-  }
   if (run.first_seq > held + 1) {
     outcome.verdict = Verdict::kGap;
     outcome.reason = "holding " + Name(run.origin, held) + ", the run starts at seq " + std::to_string(run.first_seq);
     return outcome;
   }
+  auto compromised = Compromised(run.origin);
+  if (!compromised.ok()) return compromised.status();
+  if (*compromised) {
+    return refuse("origin " + IdHex(run.origin) +
+                  " is held compromised here (it signed two different logs): an operator must decide");
+  }
+  // Entries held already must be the ones held: a run that repeats them is a duplicate, one that
+  // differs is either forged (it does not verify) or the origin's second, different log.
+  const uint64_t overlap_last = std::min(last, held);
+  bool overlap_differs = false;
+  if (run.first_seq <= overlap_last) {
+    auto stored = StoredLeafHashes(run.origin, run.first_seq, overlap_last);
+    if (!stored.ok()) return stored.status();
+    for (size_t i = 0; i < stored->size(); ++i) overlap_differs |= (*stored)[i] != merkle::LeafHash(run.entries[i]);
+  }
+  if (last <= held && !overlap_differs) {
+    outcome.verdict = Verdict::kDuplicate;
+    return outcome;
+  }
   std::optional<OriginTrust> origin_trust = trust(run.origin);
   if (!origin_trust) {
     outcome.verdict = Verdict::kNotReady;
-    outcome.reason = "no valid certificate for origin " + ToHex(layout::EncodeU64(run.origin));
+    outcome.reason = "no valid certificate for origin " + IdHex(run.origin);
     return outcome;
   }
-  auto head = EntryHash(run.origin, held);
-  if (!head.ok()) return head.status();
-  auto verified = VerifyRun(run, held + 1 - run.first_seq, *head, *origin_trust);
+  auto verified = VerifyAlone(run, *origin_trust);
   if (!verified.ok()) return refuse(verified.status().message());
+  auto held_frontier = FrontierOf(run.origin);
+  if (!held_frontier.ok()) return held_frontier.status();
+  merkle::Frontier frontier = *held_frontier;
+  rocksdb::WriteBatch batch;
+  for (size_t i = held + 1 - run.first_seq; !overlap_differs && i < verified->leaves.size(); ++i) {
+    AppendLeaf(run.origin, frontier, verified->leaves[i], batch);
+  }
+  if (overlap_differs || frontier.Root() != verified->root) {
+    const std::string reason = "equivocation: origin " + IdHex(run.origin) + " signed a tree of " +
+                               std::to_string(last) + " entries that does not extend the tree of " +
+                               std::to_string(held) + " entries held here";
+    DANCU_RETURN_IF_ERROR(RecordEquivocation(run, reason));
+    outcome.verdict = Verdict::kRefused;
+    outcome.reason = reason;
+    outcome.equivocation = true;
+    return outcome;
+  }
 
   HybridClock clock = clock_;
-  rocksdb::WriteBatch batch;
   RecordStage stage(*this, db_.get(), *cf_, batch, digest_);
   const uint64_t now_ms = clock.wall_now();
-  for (const auto& v : *verified) {
+  for (size_t i = held + 1 - run.first_seq; i < verified->entries.size(); ++i) {
+    const Verified& v = verified->entries[i];
     auto change = v.entry.get().getChange();
     const std::string record_id = change.getRecordId().cStr();
     auto current_bytes = stage.Current(record_id);
@@ -277,7 +327,7 @@ Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& t
   clock_ = clock;
   digest_ = stage.digest();
   versions_[run.origin] = last;
-  if (head_origin_ == run.origin) head_origin_ = 0;  // reload on the next Append
+  frontiers_[run.origin] = frontier;
   outcome.verdict = Verdict::kApplied;
   outcome.held = last;
   return outcome;

@@ -22,4 +22,8 @@ bool ParseLogKey(std::string_view key, uint64_t* origin, uint64_t* seq) {
   return key.size() == 16 && DecodeU64(key.substr(0, 8), origin) && DecodeU64(key.substr(8), seq);
 }
 
+std::string TreeKey(uint64_t origin, uint32_t level, uint64_t index) {
+  return EncodeU64(origin) + static_cast<char>(level) + EncodeU64(index);
+}
+
 }  // namespace dancu::storage::layout

@@ -15,10 +15,20 @@ inline constexpr const char* kIndexFamily = "index";
 inline constexpr const char* kBlobFamily = "blobs";
 inline constexpr const char* kQuarantineFamily = "quarantine";
 inline constexpr const char* kConflictFamily = "conflicts";
+inline constexpr const char* kTreeFamily = "tree";
 
 inline constexpr std::string_view kStateDigestKey = "state/digest";
 inline constexpr std::string_view kClockKey = "state/hlc";
 inline constexpr std::string_view kVersionPrefix = "vv/";
+inline constexpr std::string_view kFormatKey = "format";  // the log format (log_format.h), 8 bytes big-endian
+inline constexpr std::string_view kCompromisedPrefix = "compromised/";  // + origin: equivocation seen
+
+// The tree family keeps the roots of an origin's perfect subtrees of 2^kStoredTreeLevel leaves and
+// more; smaller ones are recomputed from the entries (at most 15 reads), which keeps a change's
+// writes near one key (docs/log-format.md).
+inline constexpr uint32_t kStoredTreeLevel = 4;
+// origin(8) level(1) index(8): the perfect subtree over leaves [index << level, (index + 1) << level).
+std::string TreeKey(uint64_t origin, uint32_t level, uint64_t index);
 
 // origin and seq, 8 bytes each big-endian, so keys sort by (origin, seq).
 std::string LogKey(uint64_t origin, uint64_t seq);

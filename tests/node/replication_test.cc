@@ -165,9 +165,10 @@ TEST_CASE("ingest is idempotent, refuses a gap, and waits for unknown origins") 
   auto trust = net.district().directory().Trust();
   using Verdict = storage::IngestOutcome::Verdict;
 
-  storage::IncomingRun second{origin, 2, {entries[1]}, checkpoints[1], "test", false};
+  auto proof = [&](uint64_t first, uint64_t last) { return *net.commune_a().store().RunProof(origin, first, last); };
+  storage::IncomingRun second{origin, 2, {entries[1]}, checkpoints[1], proof(2, 2), "test", false};
   CHECK(district.Ingest(second, trust)->verdict == Verdict::kGap);
-  storage::IncomingRun unknown{origin, 1, {entries[0]}, checkpoints[0], "test", false};
+  storage::IncomingRun unknown{origin, 1, {entries[0]}, checkpoints[0], proof(1, 1), "test", false};
   CHECK(district.Ingest(unknown, [](uint64_t) { return std::nullopt; })->verdict == Verdict::kNotReady);
   CHECK(QuarantineSize(net.district()) == 0);
 
@@ -176,7 +177,7 @@ TEST_CASE("ingest is idempotent, refuses a gap, and waits for unknown origins") 
   CHECK(district.Ingest(unknown, trust)->verdict == Verdict::kDuplicate);
   CHECK(district.state_digest().Digest() == digest);
   // A run overlapping what is held applies only its new entries.
-  storage::IncomingRun both{origin, 1, entries, checkpoints[1], "test", false};
+  storage::IncomingRun both{origin, 1, entries, checkpoints[1], proof(1, 2), "test", false};
   auto outcome = district.Ingest(both, trust);
   CHECK(outcome->verdict == Verdict::kApplied);
   CHECK(outcome->applied == 1);

@@ -27,4 +27,10 @@ std::vector<std::string_view> OriginLog::Entries(uint64_t first, uint64_t last) 
   return {entries.begin() + static_cast<ptrdiff_t>(first - 1), entries.begin() + static_cast<ptrdiff_t>(last)};
 }
 
+std::string OriginLog::Proof(uint64_t first, uint64_t last) const {
+  auto proof = store->RunProof(origin(), first, last);
+  REQUIRE(proof.ok());
+  return *proof;
+}
+
 }  // namespace dancu::testing

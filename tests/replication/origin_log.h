@@ -28,6 +28,8 @@ struct OriginLog {
   uint64_t origin() const { return key.node_id(); }
   // The entries of seqs first..last, as views.
   std::vector<std::string_view> Entries(uint64_t first, uint64_t last) const;
+  // Their inclusion proof in the tree of `last` entries.
+  std::string Proof(uint64_t first, uint64_t last) const;
 };
 
 }  // namespace dancu::testing

@@ -1,4 +1,5 @@
-// Segments: a run of a real store's log travels compressed and verifies against its checkpoint;
+// Segments: a run of a real store's log travels compressed and verifies alone against its signed
+// tree head with its inclusion proof;
 // every way received bytes can be wrong is refused with a reason, never a crash.
 #include <catch2/catch.hpp>
 
@@ -26,7 +27,7 @@ kj::ArrayPtr<const kj::byte> AsData(std::string_view bytes) {
 
 // Decodes a segment with the given fields, as a receiver would.
 Result<DecodedSegment> DecodeFields(uint64_t origin, uint64_t first, uint64_t last, std::string_view frame,
-                                    std::string_view checkpoint) {
+                                    std::string_view checkpoint, std::string_view proof = "") {
   capnp::MallocMessageBuilder builder;
   auto segment = builder.initRoot<wire::Segment>();
   segment.setOrigin(origin);
@@ -34,6 +35,7 @@ Result<DecodedSegment> DecodeFields(uint64_t origin, uint64_t first, uint64_t la
   segment.setLastSeq(last);
   segment.setEntries(AsData(frame));
   segment.setCheckpoint(AsData(checkpoint));
+  segment.setProof(AsData(proof));
   return DecodeSegment(segment.asReader());
 }
 
@@ -56,10 +58,10 @@ void RequireRefused(const Result<DecodedSegment>& decoded, const std::string& me
   CHECK_THAT(decoded.status().message(), Catch::Contains(mention));
 }
 
-TEST_CASE("segments of a real store travel and verify against their checkpoints") {
+TEST_CASE("segments of a real store travel and verify alone against their tree heads") {
   OriginLog log({3, 2});
-  auto first = MakeSegment(log.origin(), 1, log.Entries(1, 3), log.checkpoints.at(3));
-  auto second = MakeSegment(log.origin(), 4, log.Entries(4, 5), log.checkpoints.at(5));
+  auto first = MakeSegment(log.origin(), 1, log.Entries(1, 3), log.checkpoints.at(3), log.Proof(1, 3));
+  auto second = MakeSegment(log.origin(), 4, log.Entries(4, 5), log.checkpoints.at(5), log.Proof(4, 5));
   REQUIRE(first.ok());
   REQUIRE(second.ok());
   CHECK(first->last_seq == 3);
@@ -74,33 +76,53 @@ TEST_CASE("segments of a real store travel and verify against their checkpoints"
   for (size_t i = 0; i < 3; ++i) CHECK(decoded->entries[i].bytes == log.entries[i]);
   CHECK(decoded->checkpoint_bytes == log.checkpoints.at(3));
 
-  auto head = VerifySegment(*decoded, storage::kGenesisHash, log.key.public_key());
-  INFO(head.status().ToString());
-  REQUIRE(head.ok());
-  CHECK(*head == storage::Blake2b256(log.entries[2]));
+  auto root = VerifySegment(*decoded, log.key.public_key());
+  INFO(root.status().ToString());
+  REQUIRE(root.ok());
+  CHECK(*root == *storage::HashFromData(decoded->checkpoint.get().getRoot(), "root"));
 
+  // The second segment needs nothing of the first: its proof stands for entries 1..3.
   auto frame2 = DecodeMessage(EncodeSegment(*second));
   REQUIRE(frame2.ok());
   auto decoded2 = DecodeSegment(frame2->get().getSegment());
   REQUIRE(decoded2.ok());
-  CHECK(VerifySegment(*decoded2, *head, log.key.public_key()).ok());
+  CHECK(VerifySegment(*decoded2, log.key.public_key()).ok());
+  CHECK(second->proof.size() <= 3 * sizeof(storage::Hash256));
 
-  SECTION("a segment that does not follow the receiver's head is refused") {
-    auto r = VerifySegment(*decoded2, storage::kGenesisHash, log.key.public_key());
+  SECTION("a proof of another run is refused") {
+    auto d = DecodeFields(log.origin(), 4, 5, second->entries, log.checkpoints.at(5), log.Proof(1, 5));
+    REQUIRE(d.ok());
+    auto r = VerifySegment(*d, log.key.public_key());
     REQUIRE_FALSE(r.ok());
-    CHECK_THAT(r.status().message(), Catch::Contains("seq 4 does not chain"));
+    CHECK(r.status().code() == Status::Code::kCorruption);
+  }
+  SECTION("a proof with one hash changed is refused") {
+    std::string proof = log.Proof(4, 5);
+    REQUIRE(!proof.empty());
+    proof[proof.size() - 1] ^= 1;
+    auto d = DecodeFields(log.origin(), 4, 5, second->entries, log.checkpoints.at(5), proof);
+    REQUIRE(d.ok());
+    auto r = VerifySegment(*d, log.key.public_key());
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.status().message(), Catch::Contains("not in the tree the checkpoint signs"));
+  }
+  SECTION("a proof that is not whole hashes, or longer than any proof, does not decode") {
+    RequireRefused(DecodeFields(log.origin(), 4, 5, second->entries, log.checkpoints.at(5), log.Proof(4, 5) + "x"),
+                   "32-byte hashes");
+    RequireRefused(DecodeFields(log.origin(), 4, 5, second->entries, log.checkpoints.at(5),
+                                std::string((storage::kMaxProofHashes + 1) * 32, 'p')),
+                   "more than");
   }
   SECTION("another node's key is refused") {
     auto other = storage::SigningKey::Generate();
-    CHECK(VerifySegment(*decoded, storage::kGenesisHash, other.public_key()).status().code() ==
-          Status::Code::kInvalidArgument);
+    CHECK(VerifySegment(*decoded, other.public_key()).status().code() == Status::Code::kInvalidArgument);
   }
   SECTION("a forged signature is refused") {
     std::string forged = log.checkpoints.at(3);
     forged[forged.size() - 9] ^= 1;  // inside the signature, the last field
-    auto d = DecodeFields(log.origin(), 1, 3, first->entries, forged);
+    auto d = DecodeFields(log.origin(), 1, 3, first->entries, forged, log.Proof(1, 3));
     REQUIRE(d.ok());
-    auto r = VerifySegment(*d, storage::kGenesisHash, log.key.public_key());
+    auto r = VerifySegment(*d, log.key.public_key());
     REQUIRE_FALSE(r.ok());
     CHECK_THAT(r.status().message(), Catch::Contains("signature"));
   }
@@ -175,6 +197,7 @@ TEST_CASE("segments whose bytes do not add up are refused with a reason") {
 TEST_CASE("random damage to a segment's frame is refused or harmless, never a crash") {
   OriginLog log({4});
   std::string cp = log.checkpoints.at(4);
+  std::string proof = log.Proof(1, 4);
   std::string good = Compress(Pack(log.Entries(1, 4)));
   std::mt19937_64 rng(20240601);
   for (int round = 0; round < 2000; ++round) {
@@ -182,7 +205,7 @@ TEST_CASE("random damage to a segment's frame is refused or harmless, never a cr
     int flips = 1 + static_cast<int>(rng() % 4);
     for (int f = 0; f < flips; ++f) bad[rng() % bad.size()] = static_cast<char>(rng());
     if (rng() % 4 == 0) bad.resize(rng() % bad.size());
-    auto d = DecodeFields(log.origin(), 1, 4, bad, cp);
+    auto d = DecodeFields(log.origin(), 1, 4, bad, cp, proof);
     if (!d.ok()) {
       CHECK(d.status().code() == Status::Code::kCorruption);
       continue;
@@ -190,14 +213,14 @@ TEST_CASE("random damage to a segment's frame is refused or harmless, never a cr
     // What decodes is still authenticated before use: only the untouched bytes verify.
     bool same = true;
     for (size_t i = 0; i < 4; ++i) same = same && d->entries[i].bytes == log.entries[i];
-    CHECK(VerifySegment(*d, storage::kGenesisHash, log.key.public_key()).ok() == same);
+    CHECK(VerifySegment(*d, log.key.public_key()).ok() == same);
   }
 }
 
 TEST_CASE("building a segment refuses what receivers would refuse") {
-  CHECK(MakeSegment(1, 1, {}, "cp").status().code() == Status::Code::kInvalidArgument);
+  CHECK(MakeSegment(1, 1, {}, "cp", "").status().code() == Status::Code::kInvalidArgument);
   std::string huge(kMaxSegmentBytes, 'x');
-  CHECK(MakeSegment(1, 1, {huge}, "cp").status().code() == Status::Code::kInvalidArgument);
+  CHECK(MakeSegment(1, 1, {huge}, "cp", "").status().code() == Status::Code::kInvalidArgument);
 }
 
 }  // namespace

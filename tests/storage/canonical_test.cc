@@ -15,8 +15,8 @@ std::string SomeCheckpoint() {
   auto cp = message.initRoot<schema::Checkpoint>();
   cp.setOrigin(42);
   cp.setSeq(7);
-  uint8_t head[32] = {1, 2, 3};
-  cp.setHead(kj::arrayPtr(head, sizeof head));
+  uint8_t root[32] = {1, 2, 3};
+  cp.setRoot(kj::arrayPtr(root, sizeof root));
   return Canonicalize(cp.asReader());
 }
 

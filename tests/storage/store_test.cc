@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "storage/canonical.h"
 #include "storage/change.capnp.h"
@@ -159,6 +161,44 @@ TEST_CASE("the node's clock never runs backwards across restarts, even when the 
   drafts.push_back(DraftFromJson(schema::Operation::UPDATE, id, {{"religion", "Không"}}));
   AppendAll(*store, std::move(drafts), key);
   CHECK(hlc_of_head(*store) > first_hlc);
+}
+
+TEST_CASE("a write-ahead log damaged before its last record refuses to open rather than drop acknowledged writes") {
+  TempDir dir;
+  SigningKey key = SigningKey::Generate();
+  const std::string db = dir.Sub("db");
+  {
+    auto store = OpenStore(db);
+    for (uint32_t b = 0; b < 3; ++b) {
+      std::vector<Draft> drafts;
+      drafts.push_back(DraftFromJson(schema::Operation::CREATE, "", ValidResident(1 + b)));
+      AppendAll(*store, std::move(drafts), key);
+    }
+  }  // closed without a flush: the three acknowledged batches live only in the write-ahead log
+  std::filesystem::path wal;
+  for (const auto& file : std::filesystem::directory_iterator(db)) {
+    if (file.path().extension() == ".log" && (wal.empty() || file.file_size() > std::filesystem::file_size(wal))) {
+      wal = file.path();
+    }
+  }
+  REQUIRE(!wal.empty());
+  const auto size = std::filesystem::file_size(wal);
+  REQUIRE(size > 3000);
+  {
+    // A flipped byte inside the first batch's record: the two batches after it were acknowledged.
+    std::fstream f(wal, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 4));
+    char c = 0;
+    f.read(&c, 1);
+    f.seekp(static_cast<std::streamoff>(size / 4));
+    c = static_cast<char>(c ^ 0x10);
+    f.write(&c, 1);
+  }
+  auto reopened = Store::Open(db, StoreOptions{});
+  INFO(reopened.status().ToString());
+  REQUIRE_FALSE(reopened.ok());
+  CHECK(reopened.status().code() == Status::Code::kCorruption);
+  CHECK_THAT(reopened.status().message(), Catch::Contains(db) && Catch::Contains(wal.filename().string()));
 }
 
 }  // namespace

@@ -78,6 +78,9 @@ storage::IncomingRun OwnRun(const node::Node& node, uint64_t last_seq, const std
   }).ok());
   REQUIRE(run.entries.size() == last_seq);
   REQUIRE(!run.checkpoint.empty());
+  auto proof = node.store().RunProof(run.origin, 1, last_seq);
+  REQUIRE(proof.ok());
+  run.proof = *proof;
   return run;
 }
 

@@ -127,6 +127,7 @@ IngestFigures MeasureIngest(node::Node& commune, node::Node& hub) {
     run.origin = decoded.origin;
     run.first_seq = decoded.first_seq;
     run.checkpoint = decoded.checkpoint_bytes;
+    run.proof = decoded.proof;
     run.source = "bench";
     for (auto& e : decoded.entries) {
       entry_bytes += e.bytes.size();
