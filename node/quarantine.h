@@ -1,4 +1,4 @@
-// The quarantine: runs of changes refused on arrival (bad hash chain or signature, a revoked
+// The quarantine: runs of changes refused on arrival (bad proof or signature, equivocation, a revoked
 // origin, a change outside its origin's authority, an undecodable segment), kept for audit by
 // ingest (storage/ingest.capnp QuarantinedRun), as `dancu quarantine list` and the console show
 // them: [{origin, first_seq, last_seq, reason, source, received_at_ms, entries}], an unreadable

@@ -1,7 +1,7 @@
 // The one path by which a received segment enters a node, over a link (replication/session.h) or
 // from a bundle (replication/bundle.h): decode it (DecodeSegment: caps, canonical bytes, entries
 // naming the segment's origin and seqs), keep an undecodable one in the quarantine, and otherwise
-// hand it to storage::Store::Ingest with the host's trust (hash chain, checkpoint signature,
+// hand it to storage::Store::Ingest with the host's trust (inclusion proof, checkpoint signature,
 // certificate and revocation, authority, causal readiness, conflicts).
 //
 // Thread-safety as the host's store; one call per segment. Errors: only failures of the local

@@ -1,6 +1,6 @@
 // Cryptographic primitives dancu relies on, over libsodium.
 //
-// BLAKE2b-256 for the hash chain and record digests; Ed25519 for checkpoint and certificate
+// BLAKE2b-256 for the log's Merkle trees and record digests; Ed25519 for checkpoint and certificate
 // signatures. All functions are thread-safe. SigningKey owns secret material: it is move-only and
 // wipes its memory on destruction.
 #pragma once

@@ -3,7 +3,7 @@
 // Builds a certified tree of real nodes (central VN, district 026, commune 00715) on disk, imports
 // generated residents into the commune through the real import path, then measures:
 //   1. hub ingest: the commune's log cut into segments as a link sends them, decoded, and ingested
-//      by the district with Store::Ingest (hash chain, signature, certificates, authority, fold,
+//      by the district with Store::Ingest (inclusion proof, tree, signature, certificates, authority, fold,
 //      durable sync=true WriteBatch per segment): changes/s; beside it the single-core ceiling of
 //      one Ed25519 verify per change (crypto_sign_verify_detached over a change-sized message);
 //   2. already in sync: one session between the commune and the district, now holding the same
