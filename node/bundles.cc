@@ -26,7 +26,9 @@ Status RecordPeerHolds(storage::Store& store, uint64_t peer, const storage::Vers
   for (const auto& [origin, seq] : versions) {
     if (seq == 0) continue;  // nothing held of that origin
     uint64_t& held = merged[origin];
-    if (seq > held) {
+    // Of its own log the peer's word is final: one that holds less than it did is recovering it
+    // (restored from an older copy), and the next bundle for it carries its entries back.
+    if (seq > held || (origin == peer && seq != held)) {
       held = seq;
       changed = true;
     }

@@ -18,7 +18,9 @@ namespace dancu::node {
 
 // The last vector known of `peer`; empty if none.
 Result<storage::VersionVector> KnownVector(const storage::Store& store, uint64_t peer);
-// Raises the vector known of `peer` to at least `versions`, origin by origin. Durable on return.
+// Raises the vector known of `peer` to at least `versions`, origin by origin, except that the
+// peer's own origin takes the value stated (it may have lost writes and be recovering them).
+// Durable on return.
 Status RecordPeerHolds(storage::Store& store, uint64_t peer, const storage::VersionVector& versions);
 
 struct BundleExport {

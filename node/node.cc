@@ -145,17 +145,25 @@ storage::KeyLookup Node::KeyLookup() const {
   };
 }
 
-Result<storage::AppendOutcome> Node::Append(std::vector<storage::Draft>& drafts) {
-  auto key = signing_key();
-  if (!key.ok()) return key.status();
-  const storage::RecordCheck authority = AuthorityCheck(config_);
-  const storage::RecordCheck enrollment = EnrollmentRules();
-  return store_->Append(drafts, **key, [&](const schema::Resident::Reader* before,
-                                            schema::Resident::Reader after) {
+storage::RecordCheck Node::Rules() const {
+  return [authority = AuthorityCheck(config_), enrollment = EnrollmentRules()](
+             const schema::Resident::Reader* before, schema::Resident::Reader after) {
     storage::FieldErrors errors = authority(before, after);
     for (storage::FieldError& e : enrollment(before, after)) errors.push_back(std::move(e));
     return errors;
-  });
+  };
+}
+
+Result<storage::AppendOutcome> Node::Append(std::vector<storage::Draft>& drafts) {
+  auto key = signing_key();
+  if (!key.ok()) return key.status();
+  return store_->Append(drafts, **key, Rules());
+}
+
+Result<storage::Store::ReauthorOutcome> Node::Reauthor() {
+  auto key = signing_key();
+  if (!key.ok()) return key.status();
+  return store_->Reauthor(**key, Rules());
 }
 
 }  // namespace dancu::node

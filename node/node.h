@@ -62,6 +62,8 @@ class Node {
   // Appends drafts as this node's changes (see Store::Append), under this node's authority
   // (node/authority.h) and the enrollment rules (node/enrollment_rules.h).
   Result<storage::AppendOutcome> Append(std::vector<storage::Draft>& drafts);
+  // Ends a recovery of the node's own log under the same rules (storage::Store::Reauthor).
+  Result<storage::Store::ReauthorOutcome> Reauthor();
 
   static std::string KeyPath(const std::string& dir) { return dir + "/node.key"; }
   static std::string ConfigPath(const std::string& dir) { return dir + "/node.json"; }
@@ -71,6 +73,8 @@ class Node {
  private:
   Node(std::string data_dir, NodeConfig config, std::unique_ptr<storage::Store> store,
        std::optional<NodeSecrets> secrets);
+  // What every change this node authors must pass: its authority and the enrollment rules.
+  storage::RecordCheck Rules() const;
   std::string data_dir_;
   NodeConfig config_;
   std::unique_ptr<storage::Store> store_;

@@ -70,6 +70,37 @@ bool NodeSessionHost::IsAncestor(const replication::PeerIdentity& sender) {
   return std::find(lineage.begin(), lineage.end(), sender.node_id) != lineage.end();
 }
 
+Status NodeSessionHost::CheckOwnLog(const replication::PeerIdentity& peer, const storage::VersionVector& peer_holds) {
+  const uint64_t self = node_.config().node_id;
+  auto at = [self](const storage::VersionVector& v) { return v.count(self) ? v.at(self) : 0; };
+  const uint64_t theirs = at(peer_holds), mine = at(node_.store().version_vector());
+  if (theirs <= mine || Recovering()) return Status::Ok();
+  auto known = KnownVector(node_.store(), peer.node_id);
+  if (!known.ok()) return known.status();
+  const uint64_t keep = std::min(mine, at(*known));
+  DANCU_RETURN_IF_ERROR(node_.store().RewindOwnLog(self, keep, theirs));
+  const std::string what = "node " + NodeIdHex(peer.node_id) + " holds this node's own log up to seq " +
+                           std::to_string(theirs) + ", beyond its own " + std::to_string(mine) +
+                           " (restored from an older copy, or writes lost): its entries after seq " +
+                           std::to_string(keep) + " are set aside, to be authored again once its own entries are back";
+  log_(what);
+  return Status::FailedPrecondition(what + "; a new session fetches them");
+}
+
+Status NodeSessionHost::AfterIngest(uint64_t origin) {
+  const uint64_t self = node_.config().node_id;
+  auto target = node_.store().RecoveryTarget();
+  if (origin != self || !target) return Status::Ok();
+  const auto held = node_.store().version_vector();
+  if (!held.count(self) || held.at(self) < *target) return Status::Ok();
+  auto done = node_.Reauthor();
+  if (!done.ok()) return done.status();
+  log_("own log recovered up to seq " + std::to_string(*target) + ": " + std::to_string(done->reauthored) +
+       " changes authored again after it, " + std::to_string(done->returned) + " came back unchanged, " +
+       std::to_string(done->refused) + " refused (in the quarantine)");
+  return Status::Ok();
+}
+
 void NodeSessionHost::PeerHolds(uint64_t node, const storage::VersionVector& versions) {
   Status kept = RecordPeerHolds(node_.store(), node, versions);
   if (!kept.ok()) log_("could not keep what node " + NodeIdHex(node) + " holds: " + kept.ToString());

@@ -41,6 +41,11 @@ class NodeSessionHost : public replication::SessionHost {
                                  uint32_t count) override;
   Status AcceptLease(std::string_view lease) override;
   void Log(std::string_view line) override { log_(line); }
+  // Own-log recovery (storage::Store::RewindOwnLog): set aside what the peer may hold otherwise,
+  // from the last seq the peer was known to hold, and author it again once the log is back.
+  Status CheckOwnLog(const replication::PeerIdentity& peer, const storage::VersionVector& peer_holds) override;
+  bool Recovering() override { return node_.store().RecoveryTarget().has_value(); }
+  Status AfterIngest(uint64_t origin) override;
   // Keeps the vector known of `node` for its next bundle (node/bundles.h).
   void PeerHolds(uint64_t node, const storage::VersionVector& versions) override;
 

@@ -247,6 +247,14 @@ Result<BundleImport> ImportBundle(SessionHost& host, const ParsedBundle& bundle,
     if (!accepted.ok()) host.Log("bundle reference data: a revocation refused: " + accepted.ToString());
   }
 
+  // What the sender holds of this node's own log, before anything of it is taken in: a node
+  // restored from an older copy sets its newest work aside (SessionHost::CheckOwnLog); its own
+  // entries then come back in a later bundle.
+  if (Status own = host.CheckOwnLog(*sender, bundle.versions()); !own.ok()) {
+    if (own.code() != Status::Code::kFailedPrecondition) return own;
+    host.Log("bundle: " + own.message());
+  }
+
   BundleImport report;
   report.sender = bundle.sender();
   report.segments = bundle.segment_count();
@@ -270,6 +278,7 @@ Result<BundleImport> ImportBundle(SessionHost& host, const ParsedBundle& bundle,
             report.changes += outcome->applied;
             report.conflicts += outcome->conflicts;
             progress = true;
+            DANCU_RETURN_IF_ERROR(host.AfterIngest(segment.getOrigin()));
             break;
           case Verdict::kDuplicate:
             ++report.duplicates;

@@ -148,6 +148,7 @@ Status Session::OnHello(wire::Hello::Reader hello, std::vector<std::string>& out
     return Status::PermissionDenied("peer's hello: " + why);
   }
   peer_ = *peer;
+  if (have_peer_vector_) DANCU_RETURN_IF_ERROR(host_.CheckOwnLog(*peer_, peer_holds_));
   auto scope = host_.Scope(*peer_);
   if (!scope.ok()) return scope.status();
   scope_ = std::move(scope.value());
@@ -163,6 +164,7 @@ Status Session::OnVersionVector(wire::VersionVector::Reader versions, std::vecto
   auto held = ReadVersionVector(versions);
   if (!held.ok()) return held.status();
   peer_holds_ = *held;
+  if (peer_) DANCU_RETURN_IF_ERROR(host_.CheckOwnLog(*peer_, peer_holds_));
   have_peer_vector_ = true;
   send_.OnConnect(peer_holds_);
   return Pump(out);
@@ -193,7 +195,8 @@ Status Session::OnSegment(wire::Segment::Reader segment, std::vector<std::string
   ReceiveFlow::Reply reply = receive_.OnDealtWith(span, held);
   Emit(EncodeAck(reply.origin, reply.seq), out);
   Emit(EncodeCredit(reply.credit), out);
-  return Status::Ok();
+  DANCU_RETURN_IF_ERROR(host_.AfterIngest(span.origin));
+  return Pump(out);
 }
 
 Status Session::Pump(std::vector<std::string>& out) {
@@ -237,7 +240,7 @@ Status Session::Pump(std::vector<std::string>& out) {
     deferred_.clear();
     return Pump(out);
   }
-  if (pending) return Status::Ok();
+  if (pending || host_.Recovering()) return Status::Ok();
   sent_done_ = true;
   Emit(EncodeDone(), out);
   NoteSynced();

@@ -80,6 +80,22 @@ class SessionHost {
   virtual Status AcceptLease(std::string_view lease) = 0;
   // A line for the operator's log.
   virtual void Log(std::string_view line) = 0;
+  // What the peer holds, seen before anything is sent: a host whose own log the peer holds beyond
+  // its own head recovers it (storage::Store::RewindOwnLog) and answers an error that ends the
+  // session, so that the next one starts from the rewound vector.
+  virtual Status CheckOwnLog(const PeerIdentity& peer, const storage::VersionVector& peer_holds) {
+    (void)peer;
+    (void)peer_holds;
+    return Status::Ok();
+  }
+  // Whether the host waits for its own entries to come back (a session then does not say done).
+  virtual bool Recovering() { return false; }
+  // After a segment of `origin` was ingested: a recovering host whose own log is back authors
+  // its work set aside again (storage::Store::Reauthor), to be sent in this session.
+  virtual Status AfterIngest(uint64_t origin) {
+    (void)origin;
+    return Status::Ok();
+  }
   // `node` holds at least `versions` (a session with it has synced, or a bundle from it stated
   // its vector): the base of the next bundle for it (replication/bundle.h).
   virtual void PeerHolds(uint64_t node, const storage::VersionVector& versions) {

@@ -20,6 +20,7 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 
 Result<std::optional<std::string>> RecordStage::Current(std::string_view id) const {
   if (auto it = overlay_.find(id); it != overlay_.end()) return std::optional<std::string>(it->second);
+  if (erased_.count(id)) return std::optional<std::string>();
   return store_.GetRecord(id);
 }
 
@@ -44,15 +45,7 @@ Result<std::optional<std::string>> RecordStage::OtherClaimant(std::string_view c
 }
 
 void RecordStage::Put(const std::string& id, const std::optional<std::string>& before, std::string after) {
-  if (before) {
-    auto old = Parsed<schema::RecordState>::Own(*before);
-    if (!IsFragment(old.get())) {
-      for (const auto& e : IndexEntriesFor(old.get().getResident())) batch_.Delete(cf_.index, e.key);
-    }
-    std::string old_no = old.get().getResident().getCitizenNo().cStr();
-    if (auto it = claims_.find(old_no); it != claims_.end()) it->second.erase(id);
-    digest_.Remove(id, *before);
-  }
+  if (before) Unstage(id, *before);
   auto next = Parsed<schema::RecordState>::Own(after);
   auto resident = next.get().getResident();
   if (!IsFragment(next.get())) {  // a fragment is no resident here: not searchable, claims no number
@@ -63,7 +56,25 @@ void RecordStage::Put(const std::string& id, const std::optional<std::string>& b
   }
   batch_.Put(cf_.records, id, after);
   digest_.Add(id, after);
+  erased_.erase(id);
   overlay_[id] = std::move(after);
+}
+
+void RecordStage::Unstage(const std::string& id, const std::string& before) {
+  auto old = Parsed<schema::RecordState>::Own(before);
+  if (!IsFragment(old.get())) {
+    for (const auto& e : IndexEntriesFor(old.get().getResident())) batch_.Delete(cf_.index, e.key);
+  }
+  std::string old_no = old.get().getResident().getCitizenNo().cStr();
+  if (auto it = claims_.find(old_no); it != claims_.end()) it->second.erase(id);
+  digest_.Remove(id, before);
+}
+
+void RecordStage::Erase(const std::string& id, const std::string& before) {
+  Unstage(id, before);
+  batch_.Delete(cf_.records, id);
+  overlay_.erase(id);
+  erased_.insert(id);
 }
 
 Status RecordStage::SettleConflicts(const std::string& id, schema::Change::Reader change) {

@@ -52,6 +52,8 @@ class RecordStage {
   // Stages record `id` going from `before` (nullopt: new) to `after`: its record, its index
   // entries, the digest.
   void Put(const std::string& id, const std::optional<std::string>& before, std::string after);
+  // Stages record `id` (now `before`) going away: its record, its index entries, the digest.
+  void Erase(const std::string& id, const std::string& before);
 
   // Marks settled the open conflicts on `id` that `change` decides: it sets the conflicting field
   // having seen both changes, or (a duplicate case) merges the record or changes its number.
@@ -65,7 +67,11 @@ class RecordStage {
   const Store::Handles& cf_;
   rocksdb::WriteBatch& batch_;
   StateDigest digest_;
+  // Drops what the store and the stage know of `before` (index entries, claim, digest).
+  void Unstage(const std::string& id, const std::string& before);
+
   std::map<std::string, std::string, std::less<>> overlay_;            // id -> staged state
+  std::set<std::string, std::less<>> erased_;                          // ids staged away
   std::map<std::string, std::set<std::string>, std::less<>> claims_;  // citizen no -> staged ids
 };
 

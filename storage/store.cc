@@ -144,6 +144,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
     return true;
   }));
   DANCU_RETURN_IF_ERROR(store->CheckFormat(path));
+  auto target = store->GetMeta(layout::kRecoveryTargetKey);
+  if (!target.ok()) return target.status();
+  if (target->has_value()) {
+    uint64_t seq = 0;
+    if (!layout::DecodeU64(**target, &seq)) return Status::Corruption("the stored recovery target is not 8 bytes");
+    store->recovery_target_ = seq;
+  }
   return store;
 }
 
@@ -179,6 +186,17 @@ Store::~Store() {
 Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey& key,
                                     const RecordCheck& check) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (recovery_target_) {
+    return Status::FailedPrecondition(
+        "this node is recovering its own change log: a peer holds it up to seq " + std::to_string(*recovery_target_) +
+        ", beyond what this node held (restored from an older copy, or writes lost). Sync with the parent first; "
+        "the work set aside is authored again then, and nothing is lost");
+  }
+  return AppendLocked(drafts, key, check, nullptr);
+}
+
+Result<AppendOutcome> Store::AppendLocked(std::vector<Draft>& drafts, const SigningKey& key, const RecordCheck& check,
+                                          const std::function<void(rocksdb::WriteBatch&)>& extra) {
   const uint64_t origin = key.node_id();
   auto held_frontier = FrontierOf(origin);
   if (!held_frontier.ok()) return held_frontier.status();
@@ -279,6 +297,7 @@ Result<AppendOutcome> Store::Append(std::vector<Draft>& drafts, const SigningKey
     outcome.accepted.push_back({i, record_id, seq});
   }
   if (outcome.accepted.empty()) return outcome;
+  if (extra) extra(batch);
 
   batch.Put(cf_->checkpoints, layout::LogKey(origin, seq), EncodeCheckpoint(key, seq, frontier.Root()));
   batch.Put(cf_->meta, std::string(layout::kVersionPrefix) + layout::EncodeU64(origin),

@@ -164,9 +164,33 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // See the file comment. `key` signs the checkpoint; its node id is the origin of the changes.
-  // `check`, if given, is applied to every draft after validation.
+  // `check`, if given, is applied to every draft after validation. FailedPrecondition while the
+  // node recovers its own log (RewindOwnLog): it must not author under numbers it has used.
   Result<AppendOutcome> Append(std::vector<Draft>& drafts, const SigningKey& key,
                                const RecordCheck& check = nullptr);
+
+  // Recovery of the node's own log (docs/log-format.md "Lost writes"). A peer holds this node's
+  // log up to `peer_head`, beyond its own head: the node was restored from an older copy, or lost
+  // its newest writes, and may have authored since under numbers the peer holds other entries
+  // for. Its entries after `keep` (a seq the peer is known to hold: up to there the two logs are
+  // one) are moved aside, durably, with every record they touched folded again without them, in
+  // one batch; Append refuses until the recovery ends. The peer's copies of the entries then
+  // arrive as any run does. Corruption if the log is not as the version vector says.
+  Status RewindOwnLog(uint64_t origin, uint64_t keep, uint64_t peer_head);
+  // The head the peer held, while a recovery waits for it; nullopt otherwise.
+  std::optional<uint64_t> RecoveryTarget() const;
+  struct ReauthorOutcome {
+    uint64_t reauthored = 0;  // entries set aside that became new changes
+    uint64_t returned = 0;    // entries set aside that came back unchanged from the peer
+    uint64_t refused = 0;     // set aside, no longer valid (kept in the quarantine with the reason)
+  };
+  // Ends the recovery once the own log is back to the target (FailedPrecondition before): each
+  // entry set aside that the log does not now hold byte for byte at its seq is authored again as a
+  // new change after it (its officer, operation and values; a creation gets a new record id, and
+  // later changes of that record follow it), each durably with the removal of its set-aside copy,
+  // so a crash in between neither loses nor repeats one. A change the rules now refuse is kept in
+  // the quarantine with the reason, never dropped silently.
+  Result<ReauthorOutcome> Reauthor(const SigningKey& key, const RecordCheck& check);
 
   // Verifies and applies a run of another origin's log, all or nothing, in one sync WriteBatch:
   //  - entries held already are skipped (a run received twice is applied once);
@@ -260,6 +284,9 @@ class Store {
   void AppendLeaf(uint64_t origin, merkle::Frontier& frontier, const Hash256& leaf, rocksdb::WriteBatch& batch) const;
   // Keeps an equivocating run as evidence and holds its origin compromised. Durable on return.
   Status RecordEquivocation(const IncomingRun& run, const std::string& reason);
+  // Append without the recovery guard; `extra` adds its own writes to the batch (requires mu_).
+  Result<AppendOutcome> AppendLocked(std::vector<Draft>& drafts, const SigningKey& key, const RecordCheck& check,
+                                     const std::function<void(rocksdb::WriteBatch&)>& extra);
 
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<Handles> cf_;
@@ -270,6 +297,7 @@ class Store {
   StateDigest digest_;
   VersionVector versions_;
   std::map<uint64_t, merkle::Frontier> frontiers_;  // loaded on demand, as durable
+  std::optional<uint64_t> recovery_target_;         // RewindOwnLog's peer_head until Reauthor
 };
 
 }  // namespace dancu::storage

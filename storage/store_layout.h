@@ -22,6 +22,8 @@ inline constexpr std::string_view kClockKey = "state/hlc";
 inline constexpr std::string_view kVersionPrefix = "vv/";
 inline constexpr std::string_view kFormatKey = "format";  // the log format (log_format.h), 8 bytes big-endian
 inline constexpr std::string_view kCompromisedPrefix = "compromised/";  // + origin: equivocation seen
+inline constexpr std::string_view kRecoveryTargetKey = "recovery/target";  // Store::RewindOwnLog
+inline constexpr std::string_view kRecoveryEntryPrefix = "recovery/entry/";  // + seq: an entry set aside
 
 // The tree family keeps the roots of an origin's perfect subtrees of 2^kStoredTreeLevel leaves and
 // more; smaller ones are recomputed from the entries (at most 15 reads), which keeps a change's

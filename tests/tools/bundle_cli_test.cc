@@ -3,6 +3,7 @@
 // answer and change nothing.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -99,6 +100,59 @@ TEST_CASE("a commune reaches its district by bundle; bad bundles are refused and
                       dir.Sub("next.bundle"), "--json"},
                      0);
   CHECK(json::parse(next.out)["segments"] == 0);
+}
+
+TEST_CASE("a commune restored from an older copy recovers its own log by bundle, and loses nothing") {
+  TempDir dir;
+  Init(dir, "central", "central", "VN");
+  const std::string district = Init(dir, "district", "district", "026");
+  const std::string commune = Init(dir, "commune", "commune", "00715");
+  Certify(dir, "central", "district");
+  Certify(dir, "district", "commune");
+  Expect({"officer", "add", "--data", dir.Sub("commune"), "--name", "officer.an"}, 0);
+  const std::string all = Expect({"gen", "residents", "--unit", "00715", "--count", "23", "--seed", "5"}, 0).out;
+  std::vector<std::string> lines;
+  for (size_t at = 0, end; (end = all.find('\n', at)) != std::string::npos; at = end + 1) lines.push_back(all.substr(at, end - at));
+  REQUIRE(lines.size() == 23);
+  auto write = [&](const std::string& name, size_t from, size_t to) {
+    std::ofstream out(dir.Sub(name));
+    for (size_t i = from; i < to; ++i) out << lines[i] << "\n";
+    return dir.Sub(name);
+  };
+  // A stick each way: `from` exports for `to`, `to` imports.
+  int sticks = 0;
+  auto carry = [&](const std::string& from, const std::string& to_id, const std::string& to) {
+    const std::string stick = dir.Sub("stick-" + std::to_string(++sticks));
+    Expect({"bundle", "export", "--data", dir.Sub(from), "--for", to_id, "--out", stick}, 0);
+    return Expect({"bundle", "import", "--data", dir.Sub(to), stick}, 0);
+  };
+  Expect({"import", "--data", dir.Sub("commune"), "--batch", "5", write("first.jsonl", 0, 10)}, 0);
+  carry("commune", district, "district");
+  carry("district", commune, "commune");  // the receipt rides back
+  std::filesystem::copy(dir.Sub("commune"), dir.Sub("copy"), std::filesystem::copy_options::recursive);
+  Expect({"import", "--data", dir.Sub("commune"), "--batch", "5", write("second.jsonl", 10, 20)}, 0);
+  carry("commune", district, "district");
+
+  // Restored from the copy, the commune registers three residents offline.
+  std::filesystem::remove_all(dir.Sub("commune"));
+  std::filesystem::copy(dir.Sub("copy"), dir.Sub("commune"), std::filesystem::copy_options::recursive);
+  Expect({"import", "--data", dir.Sub("commune"), write("offline.jsonl", 20, 23)}, 0);
+
+  auto learnt = carry("district", commune, "commune");  // says the district holds more of its log
+  CHECK_THAT(learnt.err, Catch::Contains("beyond its own"));
+  carry("commune", district, "district");                // states how much it holds now
+  carry("district", commune, "commune");                 // its own entries come back
+  carry("commune", district, "district");                // its offline work, authored again
+  CHECK(StateHash(dir.Sub("district")) == StateHash(dir.Sub("commune")));
+  auto count = [&](const std::string& node) {
+    const json report = json::parse(Expect({"report", "--data", dir.Sub(node), "--json"}, 0).out);
+    return report["units"][0]["residents"].get<uint64_t>();
+  };
+  CHECK(count("commune") == 23);
+  CHECK(count("district") == 23);
+  CHECK(json::parse(Expect({"quarantine", "list", "--data", dir.Sub("district"), "--json"}, 0).out)["quarantine"].empty());
+  Expect({"log", "verify", "--data", dir.Sub("commune")}, 0);
+  Expect({"log", "verify", "--data", dir.Sub("district")}, 0);
 }
 
 }  // namespace

@@ -46,6 +46,17 @@ void AddLogVerify(CLI::App& app, Runner& runner) {
     auto report = storage::VerifyStore((*node)->store(), (*node)->KeyLookup());
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!report.ok()) return runner.Fail(report.status().WithContext("log verify failed"), opts->json);
+    // A log that verifies can still be behind what a peer holds of it (restored from an older copy).
+    const uint64_t self = (*node)->config().node_id;
+    const auto held = (*node)->store().version_vector();
+    const uint64_t own = held.count(self) ? held.at(self) : 0;
+    if (auto target = (*node)->store().RecoveryTarget()) {
+      return runner.Fail(Status::FailedPrecondition(
+                             "this node's own log holds seq " + std::to_string(own) + " of the " +
+                             std::to_string(*target) + " a peer holds: it is recovering (its work set aside is authored "
+                             "again once its entries are back); sync with the parent"),
+                         opts->json);
+    }
     std::string hash = storage::ToHex(report->state_hash);
     if (opts->json) {
       PrintJson({{"ok", true}, {"origins", report->origins}, {"entries", report->entries},
