@@ -7,6 +7,7 @@
 #include "node/leases.h"
 #include "storage/units.h"
 #include "storage/canonical.h"
+#include "storage/log_format.h"
 
 namespace dancu::node {
 
@@ -70,17 +71,49 @@ bool NodeSessionHost::IsAncestor(const replication::PeerIdentity& sender) {
   return std::find(lineage.begin(), lineage.end(), sender.node_id) != lineage.end();
 }
 
-Status NodeSessionHost::CheckOwnLog(const replication::PeerIdentity& peer, const storage::VersionVector& peer_holds) {
+std::string NodeSessionHost::HeadOf(uint64_t origin) {
+  const auto held = node_.store().version_vector();
+  if (!held.count(origin)) return "";
+  std::string head;
+  Status read = node_.store().ScanCheckpointsFrom(origin, held.at(origin), [&](uint64_t, uint64_t seq, std::string_view bytes) {
+    if (seq == held.at(origin)) head = bytes;
+    return false;
+  });
+  if (!read.ok()) log_("reading the checkpoint of origin " + NodeIdHex(origin) + ": " + read.ToString());
+  return head;
+}
+
+Status NodeSessionHost::CheckOwnLog(const replication::PeerIdentity& peer, std::string_view head) {
+  if (head.empty() || Recovering()) return Status::Ok();
   const uint64_t self = node_.config().node_id;
-  auto at = [self](const storage::VersionVector& v) { return v.count(self) ? v.at(self) : 0; };
-  const uint64_t theirs = at(peer_holds), mine = at(node_.store().version_vector());
-  if (theirs <= mine || Recovering()) return Status::Ok();
+  auto parsed = storage::Parsed<schema::Checkpoint>::Parse(head, "the peer's checkpoint of this node's log");
+  if (!parsed.ok()) return parsed.status();
+  auto checkpoint = parsed->get();
+  auto own_key = node_.KeyLookup()(self);
+  if (checkpoint.getOrigin() != self || !own_key) {
+    return Status::Corruption("node " + NodeIdHex(peer.node_id) + " sent a checkpoint of another log as this node's");
+  }
+  // Signed by this node's own key, or it is no word of this node's log.
+  DANCU_RETURN_IF_ERROR(storage::VerifyCheckpoint(checkpoint, *own_key).WithContext("the peer's checkpoint of this node's log"));
+  auto signed_root = storage::HashFromData(checkpoint.getRoot(), "checkpoint root");
+  if (!signed_root.ok()) return signed_root.status();
+  const uint64_t theirs = checkpoint.getSeq();
+  const auto held = node_.store().version_vector();
+  const uint64_t mine = held.count(self) ? held.at(self) : 0;
+  std::string how;
+  if (theirs > mine) {
+    how = "up to seq " + std::to_string(theirs) + ", beyond its own " + std::to_string(mine);
+  } else {
+    auto root = node_.store().TreeRoot(self, theirs);
+    if (!root.ok()) return root.status();
+    if (*root == *signed_root) return Status::Ok();
+    how = "up to seq " + std::to_string(theirs) + " with other entries than its own";
+  }
   auto known = KnownVector(node_.store(), peer.node_id);
   if (!known.ok()) return known.status();
-  const uint64_t keep = std::min(mine, at(*known));
+  const uint64_t keep = std::min({mine, theirs, known->count(self) ? known->at(self) : 0});
   DANCU_RETURN_IF_ERROR(node_.store().RewindOwnLog(self, keep, theirs));
-  const std::string what = "node " + NodeIdHex(peer.node_id) + " holds this node's own log up to seq " +
-                           std::to_string(theirs) + ", beyond its own " + std::to_string(mine) +
+  const std::string what = "node " + NodeIdHex(peer.node_id) + " holds this node's own log " + how +
                            " (restored from an older copy, or writes lost): its entries after seq " +
                            std::to_string(keep) + " are set aside, to be authored again once its own entries are back";
   log_(what);

@@ -41,9 +41,11 @@ class NodeSessionHost : public replication::SessionHost {
                                  uint32_t count) override;
   Status AcceptLease(std::string_view lease) override;
   void Log(std::string_view line) override { log_(line); }
-  // Own-log recovery (storage::Store::RewindOwnLog): set aside what the peer may hold otherwise,
-  // from the last seq the peer was known to hold, and author it again once the log is back.
-  Status CheckOwnLog(const replication::PeerIdentity& peer, const storage::VersionVector& peer_holds) override;
+  // Own-log recovery (storage::Store::RewindOwnLog): when the peer holds this node's log longer,
+  // or different, set aside what may differ, from the last seq the peer was known to hold, and
+  // author it again once the log is back.
+  std::string HeadOf(uint64_t origin) override;
+  Status CheckOwnLog(const replication::PeerIdentity& peer, std::string_view head) override;
   bool Recovering() override { return node_.store().RecoveryTarget().has_value(); }
   Status AfterIngest(uint64_t origin) override;
   // Keeps the vector known of `node` for its next bundle (node/bundles.h).

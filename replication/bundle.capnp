@@ -23,4 +23,5 @@ struct BundleBody {
   revocations @5 :List(Data);   # every revocation the sender knows
   versions @6 :List(Version);   # the sender's version vector: what the recipient may stop sending
   segments @7 :List(Segment);   # per origin in seq order, from what the sender knew the recipient held
+  recipientLog @8 :Data;        # the sender's checkpoint of the recipient's own log (wire.capnp yourLog)
 }

@@ -102,6 +102,8 @@ Result<BuiltBundle> BuildBundle(SessionHost& host, const storage::SigningKey& ke
   body.setRecipient(recipient.node_id);
   body.setCreatedAt(options.now_ms);
   body.setSenderChain(AsData(me.certificate_chain));
+  const std::string recipient_log = host.HeadOf(recipient.node_id);
+  body.setRecipientLog(AsData(recipient_log));
   auto chain_list = body.initChains(static_cast<unsigned>(chains.size()));
   for (unsigned i = 0; i < chains.size(); ++i) chain_list.set(i, AsData(chains[i]));
   auto revocation_list = body.initRevocations(static_cast<unsigned>(revocations.size()));
@@ -193,6 +195,7 @@ Result<ParsedBundle> ParseBundle(std::string_view file) {
     bundle.recipient_ = body.getRecipient();
     bundle.created_ms_ = body.getCreatedAt();
     bundle.sender_chain_ = AsString(body.getSenderChain());
+    bundle.recipient_log_ = AsString(body.getRecipientLog());
     for (auto chain : body.getChains()) bundle.chains_.push_back(AsString(chain));
     for (auto revocation : body.getRevocations()) bundle.revocations_.push_back(AsString(revocation));
     uint64_t previous = 0;
@@ -250,7 +253,7 @@ Result<BundleImport> ImportBundle(SessionHost& host, const ParsedBundle& bundle,
   // What the sender holds of this node's own log, before anything of it is taken in: a node
   // restored from an older copy sets its newest work aside (SessionHost::CheckOwnLog); its own
   // entries then come back in a later bundle.
-  if (Status own = host.CheckOwnLog(*sender, bundle.versions()); !own.ok()) {
+  if (Status own = host.CheckOwnLog(*sender, bundle.recipient_log()); !own.ok()) {
     if (own.code() != Status::Code::kFailedPrecondition) return own;
     host.Log("bundle: " + own.message());
   }

@@ -88,6 +88,8 @@ class ParsedBundle {
   const std::vector<std::string>& chains() const { return chains_; }
   const std::vector<std::string>& revocations() const { return revocations_; }
   const storage::VersionVector& versions() const { return versions_; }
+  // The sender's checkpoint of the recipient's own log ("" if it holds none).
+  const std::string& recipient_log() const { return recipient_log_; }
   // Whether the signature verifies with `key` over the domain and the body.
   bool SignedBy(const storage::PublicKey& key) const;
   // A reader of the body with a fresh traversal budget (each pass over the segments takes one).
@@ -108,7 +110,7 @@ class ParsedBundle {
   storage::Signature signature_{};
   uint64_t sender_ = 0, recipient_ = 0, created_ms_ = 0;
   size_t segment_count_ = 0;
-  std::string sender_chain_;
+  std::string sender_chain_, recipient_log_;
   std::vector<std::string> chains_, revocations_;
   storage::VersionVector versions_;
 };

@@ -97,6 +97,12 @@ std::string EncodeDone() {
   return Encode([](wire::Message::Builder m) { m.setDone(); });
 }
 
+std::string EncodeYourLog(std::string_view checkpoint) {
+  return Encode([&](wire::Message::Builder m) {
+    m.setYourLog(capnp::Data::Reader(reinterpret_cast<const kj::byte*>(checkpoint.data()), checkpoint.size()));
+  });
+}
+
 std::string EncodeHeartbeat() {
   return Encode([](wire::Message::Builder m) { m.setHeartbeat(); });
 }
@@ -118,7 +124,7 @@ Result<ParsedMessage> DecodeMessage(std::string_view frame, size_t max_bytes) {
   if (!message.ok()) return message;
   try {
     auto which = message->get().which();
-    if (static_cast<unsigned>(which) > static_cast<unsigned>(wire::Message::LEASE_REQUEST)) {
+    if (static_cast<unsigned>(which) > static_cast<unsigned>(wire::Message::YOUR_LOG)) {
       return Status::Corruption("message of unknown kind " + std::to_string(static_cast<unsigned>(which)));
     }
   } catch (const kj::Exception& e) {

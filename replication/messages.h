@@ -42,6 +42,7 @@ std::string EncodeReference(const std::vector<std::string>& chains, const std::v
 std::string EncodeLeaseAnswer(const std::vector<std::string>& leases);
 std::string EncodeLeaseRequest(std::string_view province, uint32_t count);
 std::string EncodeDone();
+std::string EncodeYourLog(std::string_view checkpoint);
 std::string EncodeHeartbeat();
 std::string EncodeError(wire::ErrorCode code, std::string_view text);
 

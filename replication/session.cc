@@ -16,6 +16,7 @@ void Session::Emit(std::string frame, std::vector<std::string>& out) {
 std::vector<std::string> Session::Start() {
   std::vector<std::string> out;
   HelloInfo hello = host_.Hello();
+  self_ = hello.node_id;
   hello.certificate_chain.clear();  // sent again with the chain if the peer asks (unknownPeer)
   Emit(EncodeHello(hello), out);
   const storage::VersionVector held = host_.store().version_vector();
@@ -103,6 +104,12 @@ Result<std::vector<std::string>> Session::OnMessage(wire::Message::Reader messag
         break;
       case wire::Message::HEARTBEAT:
         break;
+      case wire::Message::YOUR_LOG:
+        if (!peer_) return Status::FailedPrecondition("the peer spoke of this node's log before its hello");
+        DANCU_RETURN_IF_ERROR(host_.CheckOwnLog(*peer_, storage::AsView(message.getYourLog())));
+        own_log_checked_ = true;
+        DANCU_RETURN_IF_ERROR(Pump(out));
+        break;
       case wire::Message::ERROR:
         if (message.getError().getCode() == wire::ErrorCode::UNKNOWN_PEER && !hello_with_chain_) {
           hello_with_chain_ = true;
@@ -148,7 +155,9 @@ Status Session::OnHello(wire::Hello::Reader hello, std::vector<std::string>& out
     return Status::PermissionDenied("peer's hello: " + why);
   }
   peer_ = *peer;
-  if (have_peer_vector_) DANCU_RETURN_IF_ERROR(host_.CheckOwnLog(*peer_, peer_holds_));
+  // Only when it holds some of the peer's log: a peer whose log this node's vector lacks needs no
+  // word of it (in sync, a session costs no frame more).
+  if (std::string head = host_.HeadOf(peer_->node_id); !head.empty()) Emit(EncodeYourLog(head), out);
   auto scope = host_.Scope(*peer_);
   if (!scope.ok()) return scope.status();
   scope_ = std::move(scope.value());
@@ -164,8 +173,8 @@ Status Session::OnVersionVector(wire::VersionVector::Reader versions, std::vecto
   auto held = ReadVersionVector(versions);
   if (!held.ok()) return held.status();
   peer_holds_ = *held;
-  if (peer_) DANCU_RETURN_IF_ERROR(host_.CheckOwnLog(*peer_, peer_holds_));
   have_peer_vector_ = true;
+  if (!peer_holds_.count(self_)) own_log_checked_ = true;  // it holds none of this node's log: no yourLog comes
   send_.OnConnect(peer_holds_);
   return Pump(out);
 }
@@ -208,6 +217,10 @@ Status Session::Pump(std::vector<std::string>& out) {
   for (uint64_t origin : scope_) {
     auto it = mine.find(origin);
     if (it == mine.end() || refused_.count(origin)) continue;
+    if (origin == self_ && !own_log_checked_) {  // not before the peer said what it holds of it
+      pending = true;
+      continue;
+    }
     const uint64_t have = it->second;
     if (send_.Acked(origin) >= have) continue;
     pending = true;

@@ -7,7 +7,9 @@
 //      chain: a peer that does not know this node answers unknownPeer, and the hello is sent again
 //      with the chain (so sessions between nodes that know each other cost a few hundred bytes);
 //   2. on the peer's hello, verifies it (the chain, or the one held), then sends the revocations
-//      it knows, if any;
+//      it knows, if any, and its checkpoint of the peer's own log (yourLog); it sends nothing of
+//      its own log before it has the peer's yourLog (SessionHost::CheckOwnLog: a node restored
+//      from an older copy recovers its log instead, docs/log-format.md);
 //   3. with the peer's hello and vector, streams, against credit, the segments the peer lacks of
 //      the origins in the peer's scope (SessionHost::Scope), one origin's segments in order, each
 //      origin's certificate chain before its first segment;
@@ -80,12 +82,18 @@ class SessionHost {
   virtual Status AcceptLease(std::string_view lease) = 0;
   // A line for the operator's log.
   virtual void Log(std::string_view line) = 0;
-  // What the peer holds, seen before anything is sent: a host whose own log the peer holds beyond
-  // its own head recovers it (storage::Store::RewindOwnLog) and answers an error that ends the
-  // session, so that the next one starts from the rewound vector.
-  virtual Status CheckOwnLog(const PeerIdentity& peer, const storage::VersionVector& peer_holds) {
+  // The checkpoint this node holds of `origin`'s log at the seq it holds ("" if none).
+  virtual std::string HeadOf(uint64_t origin) {
+    (void)origin;
+    return "";
+  }
+  // The peer's checkpoint of this node's own log (`head`, "" if it holds none), seen before any of
+  // that log is sent: a host whose log the peer holds longer, or different, recovers it
+  // (storage::Store::RewindOwnLog) and answers FailedPrecondition, which ends the session so that
+  // the next one starts from the rewound vector. Other errors are failures.
+  virtual Status CheckOwnLog(const PeerIdentity& peer, std::string_view head) {
     (void)peer;
-    (void)peer_holds;
+    (void)head;
     return Status::Ok();
   }
   // Whether the host waits for its own entries to come back (a session then does not say done).
@@ -168,6 +176,8 @@ class Session {
   std::set<uint64_t> chains_sent_;  // origins whose chain went out in this session
   bool hello_with_chain_ = false;    // the peer asked for our chain
   bool lease_pending_ = false;       // a leaseRequest sent, not yet answered
+  uint64_t self_ = 0;                // this node's id, from its hello
+  bool own_log_checked_ = false;     // the peer's yourLog arrived: this node's own log may go
   bool sent_done_ = false;
   bool received_done_ = false;
   SessionStats stats_;

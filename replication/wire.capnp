@@ -33,6 +33,10 @@ struct Message {
     reference @7 :Reference;
     done @8 :Void;             # the sender has sent, and had acknowledged, everything in scope
     leaseRequest @9 :LeaseRequest;
+    yourLog @10 :Data;         # after the peer's hello, if the sender's vector holds any of the peer's
+                               # own log: its checkpoint of that log at the seq it holds, so that a peer restored from an
+                               # older copy sees its log was longer, or different, before it sends
+                               # any of it (docs/log-format.md "Lost writes")
   }
 }
 

@@ -220,6 +220,8 @@ class Store {
   // The inclusion multi-proof of `origin`'s entries first_seq..last_seq in its tree of size
   // last_seq (PackHashes bytes): what a run of them carries. Requires last_seq held.
   Result<std::string> RunProof(uint64_t origin, uint64_t first_seq, uint64_t last_seq) const;
+  // The root of `origin`'s tree of its first `size` entries (size at most what is held).
+  Result<Hash256> TreeRoot(uint64_t origin, uint64_t size) const;
   // The stored root of `origin`'s perfect subtree at (level, index) (store_layout.h TreeKey).
   Result<std::optional<Hash256>> TreeNode(uint64_t origin, uint32_t level, uint64_t index) const;
   // Whether an equivocation of `origin` has been seen here (its runs are refused).

@@ -105,6 +105,11 @@ Result<std::optional<Hash256>> Store::TreeNode(uint64_t origin, uint32_t level, 
   return std::optional<Hash256>(h);
 }
 
+Result<Hash256> Store::TreeRoot(uint64_t origin, uint64_t size) const {
+  if (size == 0) return merkle::EmptyRoot();
+  return merkle::RangeHash(0, size, TreeLookup(origin));
+}
+
 Result<bool> Store::Compromised(uint64_t origin) const {
   auto found = GetMeta(std::string(layout::kCompromisedPrefix) + layout::EncodeU64(origin));
   if (!found.ok()) return found.status();

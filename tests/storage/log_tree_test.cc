@@ -15,7 +15,9 @@ namespace {
 using testing::AppendAll;
 using testing::DraftFromJson;
 using testing::OpenStore;
+using testing::RunOf;
 using testing::TempDir;
+using testing::TrustOnly;
 using testing::ValidResident;
 
 // Appends `count` new residents of Lũng Cú, numbered from `serial`, in one batch.
@@ -27,34 +29,6 @@ void AddResidents(Store& store, const SigningKey& key, uint32_t serial, int coun
     drafts.push_back(DraftFromJson(schema::Operation::CREATE, "", resident));
   }
   AppendAll(store, std::move(drafts), key);
-}
-
-// The run of `origin`'s entries first..last as `store` would send it.
-IncomingRun RunOf(const Store& store, uint64_t origin, uint64_t first, uint64_t last) {
-  IncomingRun run;
-  run.origin = origin;
-  run.first_seq = first;
-  run.source = "test";
-  REQUIRE(store.ScanLogFrom(origin, first, [&](uint64_t, uint64_t seq, std::string_view bytes) {
-    if (seq > last) return false;
-    run.entries.emplace_back(bytes);
-    return true;
-  }).ok());
-  REQUIRE(store.ScanCheckpointsFrom(origin, last, [&](uint64_t, uint64_t seq, std::string_view bytes) {
-    if (seq == last) run.checkpoint = bytes;
-    return false;
-  }).ok());
-  auto proof = store.RunProof(origin, first, last);
-  REQUIRE(proof.ok());
-  run.proof = *proof;
-  return run;
-}
-
-TrustLookup TrustOnly(const SigningKey& key) {
-  return [id = key.node_id(), pub = key.public_key()](uint64_t origin) -> std::optional<OriginTrust> {
-    if (origin != id) return std::nullopt;
-    return OriginTrust{pub, UINT64_MAX, [](std::string_view) { return true; }};
-  };
 }
 
 size_t QuarantineSize(const Store& store) {

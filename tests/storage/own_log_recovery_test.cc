@@ -14,7 +14,9 @@ namespace {
 using testing::AppendAll;
 using testing::DraftFromJson;
 using testing::OpenStore;
+using testing::RunOf;
 using testing::TempDir;
+using testing::TrustOnly;
 using testing::ValidResident;
 
 using Verdict = IngestOutcome::Verdict;
@@ -29,31 +31,6 @@ std::vector<std::string> AddResidents(Store& store, const SigningKey& key, uint3
   std::vector<Draft> drafts;
   for (int i = 0; i < count; ++i) drafts.push_back(DraftFromJson(schema::Operation::CREATE, "", Resident(serial + i)));
   return AppendAll(store, std::move(drafts), key);
-}
-
-IncomingRun RunOf(const Store& store, uint64_t origin, uint64_t first, uint64_t last) {
-  IncomingRun run;
-  run.origin = origin;
-  run.first_seq = first;
-  run.source = "test";
-  REQUIRE(store.ScanLogFrom(origin, first, [&](uint64_t, uint64_t seq, std::string_view bytes) {
-    if (seq > last) return false;
-    run.entries.emplace_back(bytes);
-    return true;
-  }).ok());
-  REQUIRE(store.ScanCheckpointsFrom(origin, last, [&](uint64_t, uint64_t seq, std::string_view bytes) {
-    if (seq == last) run.checkpoint = bytes;
-    return false;
-  }).ok());
-  run.proof = *store.RunProof(origin, first, last);
-  return run;
-}
-
-TrustLookup TrustOnly(const SigningKey& key) {
-  return [id = key.node_id(), pub = key.public_key()](uint64_t origin) -> std::optional<OriginTrust> {
-    if (origin != id) return std::nullopt;
-    return OriginTrust{pub, UINT64_MAX, [](std::string_view) { return true; }};
-  };
 }
 
 void RequireApplied(Store& to, const IncomingRun& run, const SigningKey& key) {

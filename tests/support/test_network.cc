@@ -63,24 +63,8 @@ size_t QuarantineSize(const node::Node& node) {
 }
 
 storage::IncomingRun OwnRun(const node::Node& node, uint64_t last_seq, const std::string& source) {
-  storage::IncomingRun run;
-  run.origin = node.config().node_id;
-  run.first_seq = 1;
+  storage::IncomingRun run = RunOf(node.store(), node.config().node_id, 1, last_seq);
   run.source = source;
-  REQUIRE(node.store().ScanLogFrom(run.origin, 1, [&](uint64_t, uint64_t seq, std::string_view bytes) {
-    if (seq > last_seq) return false;
-    run.entries.emplace_back(bytes);
-    return true;
-  }).ok());
-  REQUIRE(node.store().ScanCheckpointsFrom(run.origin, last_seq, [&](uint64_t, uint64_t seq, std::string_view bytes) {
-    if (seq == last_seq) run.checkpoint = bytes;
-    return false;
-  }).ok());
-  REQUIRE(run.entries.size() == last_seq);
-  REQUIRE(!run.checkpoint.empty());
-  auto proof = node.store().RunProof(run.origin, 1, last_seq);
-  REQUIRE(proof.ok());
-  run.proof = *proof;
   return run;
 }
 

@@ -93,4 +93,32 @@ void EditRawFamily(const std::string& path, const std::string& family,
   delete db;
 }
 
+storage::IncomingRun RunOf(const storage::Store& store, uint64_t origin, uint64_t first, uint64_t last) {
+  storage::IncomingRun run;
+  run.origin = origin;
+  run.first_seq = first;
+  run.source = "test";
+  REQUIRE(store.ScanLogFrom(origin, first, [&](uint64_t, uint64_t seq, std::string_view bytes) {
+    if (seq > last) return false;
+    run.entries.emplace_back(bytes);
+    return true;
+  }).ok());
+  REQUIRE(store.ScanCheckpointsFrom(origin, last, [&](uint64_t, uint64_t seq, std::string_view bytes) {
+    if (seq == last) run.checkpoint = bytes;
+    return false;
+  }).ok());
+  REQUIRE(!run.checkpoint.empty());
+  auto proof = store.RunProof(origin, first, last);
+  REQUIRE(proof.ok());
+  run.proof = *proof;
+  return run;
+}
+
+storage::TrustLookup TrustOnly(const storage::SigningKey& key) {
+  return [id = key.node_id(), pub = key.public_key()](uint64_t origin) -> std::optional<storage::OriginTrust> {
+    if (origin != id) return std::nullopt;
+    return storage::OriginTrust{pub, UINT64_MAX, [](std::string_view) { return true; }};
+  };
+}
+
 }  // namespace dancu::testing

@@ -48,6 +48,12 @@ std::unique_ptr<storage::Store> OpenStore(const std::string& path, uint64_t cloc
 std::vector<std::string> AppendAll(storage::Store& store, std::vector<storage::Draft> drafts,
                                    const storage::SigningKey& key);
 
+// The run of `origin`'s entries first..last as `store` would send it: with the checkpoint at
+// `last` and the run's inclusion proof (REQUIREs both).
+storage::IncomingRun RunOf(const storage::Store& store, uint64_t origin, uint64_t first, uint64_t last);
+// Trust in `key`'s origin alone, with authority over every unit.
+storage::TrustLookup TrustOnly(const storage::SigningKey& key);
+
 // Opens the store's database without the Store, for tamper tests: `edit` gets the DB and the
 // handle of column family `family`.
 void EditRawFamily(const std::string& path, const std::string& family,

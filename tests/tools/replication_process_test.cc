@@ -239,39 +239,42 @@ std::map<std::string, uint64_t> ResidentsByUnit(const std::string& data) {
   return by_unit;
 }
 
+// Runs dancu, REQUIRing success.
+ProcessResult RunOk(const std::vector<std::string>& args, const ProcessOptions& options = {}) {
+  auto result = RunDancu(args, options);
+  INFO("dancu " << args[0] << " " << args[1] << ": " << result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  return result;
+}
+
+// Certificates as files, as an operator moves them: request, issue by the parent, install.
+void Certify(const std::string& parent, const std::string& child) {
+  RunOk({"cert", "request", "--data", child, "--out", child + ".req"});
+  RunOk({"cert", "issue", "--data", parent, "--request", child + ".req", "--out", child + ".cert"});
+  RunOk({"cert", "install", "--data", child, child + ".cert"});
+}
+
 TEST_CASE("central, a district and three communes converge over faulty links and a killed hub") {
   TempDir dir;
   const std::string central = dir.Sub("central"), district = dir.Sub("district");
   const std::vector<std::string> units = {"00715", "00718", "00721"};
   ProcessOptions officer;
   officer.env = {{"DANCU_OFFICER", "officer.an"}, {"DANCU_PASSWORD", "mật khẩu của An"}};
-  auto run = [](const std::vector<std::string>& args, const ProcessOptions& options = {}) {
-    auto result = RunDancu(args, options);
-    INFO("dancu " << args[0] << " " << args[1] << ": " << result.out << result.err);
-    REQUIRE(result.exit_code == 0);
-    return result;
-  };
-  // Certificates as files, as an operator moves them: request, issue by the parent, install.
-  auto certify = [&](const std::string& parent, const std::string& child) {
-    run({"cert", "request", "--data", child, "--out", child + ".req"});
-    run({"cert", "issue", "--data", parent, "--request", child + ".req", "--out", child + ".cert"});
-    run({"cert", "install", "--data", child, child + ".cert"});
-  };
 
-  run({"init", "--data", central, "--role", "central", "--unit", "VN"});
-  run({"init", "--data", district, "--role", "district", "--unit", "026"});
-  certify(central, district);
+  RunOk({"init", "--data", central, "--role", "central", "--unit", "VN"});
+  RunOk({"init", "--data", district, "--role", "district", "--unit", "026"});
+  Certify(central, district);
   std::vector<std::string> communes;
   for (size_t i = 0; i < units.size(); ++i) {
     communes.push_back(dir.Sub("commune-" + units[i]));
     const std::string& data = communes.back();
-    run({"init", "--data", data, "--role", "commune", "--unit", units[i]});
-    certify(district, data);
-    run({"officer", "add", "--data", data, "--name", "officer.an"}, officer);
-    auto generated = run({"gen", "residents", "--unit", units[i], "--count", std::to_string(kResidents), "--seed",
+    RunOk({"init", "--data", data, "--role", "commune", "--unit", units[i]});
+    Certify(district, data);
+    RunOk({"officer", "add", "--data", data, "--name", "officer.an"}, officer);
+    auto generated = RunOk({"gen", "residents", "--unit", units[i], "--count", std::to_string(kResidents), "--seed",
                           std::to_string(700 + i)});
     { std::ofstream(data + ".jsonl") << generated.out; }
-    run({"import", "--data", data, "--batch", kBatch, data + ".jsonl"}, officer);
+    RunOk({"import", "--data", data, "--batch", kBatch, data + ".jsonl"}, officer);
     REQUIRE(ResidentsByUnit(data)[units[i]] == kResidents);
   }
 
@@ -391,26 +394,15 @@ TEST_CASE("a commune restored from an older copy, used offline, then synced, los
   const std::string copy = dir.Sub("commune-copy");
   ProcessOptions officer;
   officer.env = {{"DANCU_OFFICER", "officer.an"}, {"DANCU_PASSWORD", "mật khẩu của An"}};
-  auto run = [](const std::vector<std::string>& args, const ProcessOptions& options = {}) {
-    auto result = RunDancu(args, options);
-    INFO("dancu " << args[0] << " " << args[1] << ": " << result.out << result.err);
-    REQUIRE(result.exit_code == 0);
-    return result;
-  };
-  auto certify = [&](const std::string& parent, const std::string& child) {
-    run({"cert", "request", "--data", child, "--out", child + ".req"});
-    run({"cert", "issue", "--data", parent, "--request", child + ".req", "--out", child + ".cert"});
-    run({"cert", "install", "--data", child, child + ".cert"});
-  };
-  run({"init", "--data", central, "--role", "central", "--unit", "VN"});
-  run({"init", "--data", district, "--role", "district", "--unit", "026"});
-  run({"init", "--data", commune, "--role", "commune", "--unit", "00715"});
-  certify(central, district);
-  certify(district, commune);
-  run({"officer", "add", "--data", commune, "--name", "officer.an"}, officer);
+  RunOk({"init", "--data", central, "--role", "central", "--unit", "VN"});
+  RunOk({"init", "--data", district, "--role", "district", "--unit", "026"});
+  RunOk({"init", "--data", commune, "--role", "commune", "--unit", "00715"});
+  Certify(central, district);
+  Certify(district, commune);
+  RunOk({"officer", "add", "--data", commune, "--name", "officer.an"}, officer);
   // 40 residents: the first 24 synced before the copy is made, 16 after; 3 more registered offline
   // on the restored copy.
-  const std::string all = run({"gen", "residents", "--unit", "00715", "--count", "43", "--seed", "11"}).out;
+  const std::string all = RunOk({"gen", "residents", "--unit", "00715", "--count", "43", "--seed", "11"}).out;
   std::vector<std::string> lines;
   for (size_t at = 0, end; (end = all.find('\n', at)) != std::string::npos; at = end + 1) lines.push_back(all.substr(at, end - at));
   REQUIRE(lines.size() == 43);
@@ -424,17 +416,17 @@ TEST_CASE("a commune restored from an older copy, used offline, then synced, los
 
   auto serve = std::make_unique<Serve>(district, 0);
   const std::string peer = "tcp://127.0.0.1:" + std::to_string(serve->port());
-  run({"import", "--data", commune, "--batch", "8", dir.Sub("first.jsonl")}, officer);
+  RunOk({"import", "--data", commune, "--batch", "8", dir.Sub("first.jsonl")}, officer);
   FinishSync(*StartSync(commune, peer, "sync1"));
   std::filesystem::copy(commune, copy, std::filesystem::copy_options::recursive);  // the backup
-  run({"import", "--data", commune, "--batch", "8", dir.Sub("second.jsonl")}, officer);
+  RunOk({"import", "--data", commune, "--batch", "8", dir.Sub("second.jsonl")}, officer);
   FinishSync(*StartSync(commune, peer, "sync2"));
 
   // The laptop's disk is lost; the commune is restored from the copy and works offline.
   std::filesystem::remove_all(commune);
   std::filesystem::copy(copy, commune, std::filesystem::copy_options::recursive);
   REQUIRE(ResidentsByUnit(commune)["00715"] == 24);
-  run({"import", "--data", commune, dir.Sub("offline.jsonl")}, officer);
+  RunOk({"import", "--data", commune, dir.Sub("offline.jsonl")}, officer);
   REQUIRE(ResidentsByUnit(commune)["00715"] == 27);
 
   // One sync: the commune learns that the district holds more of its log than it does, takes its
@@ -447,8 +439,8 @@ TEST_CASE("a commune restored from an older copy, used offline, then synced, los
   CHECK(ResidentsByUnit(district)["00715"] == 43);
   CHECK(RunJson({"state-hash", "--data", commune, "--json"}) == RunJson({"state-hash", "--data", district, "--json"}));
   CHECK(RunJson({"quarantine", "list", "--data", district, "--json"})["quarantine"].empty());
-  run({"log", "verify", "--data", commune});
-  run({"log", "verify", "--data", district});
+  RunOk({"log", "verify", "--data", commune});
+  RunOk({"log", "verify", "--data", district});
 }
 
 }  // namespace

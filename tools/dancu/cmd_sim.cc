@@ -102,6 +102,7 @@ int Run(SimOptions& o) {
                              {"sessions_cut", result->sessions_cut},
                              {"crashes", result->crashes},
                              {"forged", result->forged},
+                             {"restores", result->restores},
                              {"bundles", result->bundles},
                              {"quarantined", result->quarantined},
                              {"digests", result->digests},
@@ -147,6 +148,8 @@ void AddSimCommands(CLI::App& app, Runner& runner) {
   cmd->add_option("--duplicate", o->config.faults.duplicate, "probability that a frame arrives twice");
   cmd->add_option("--reorder", o->config.faults.reorder, "probability that a frame arrives out of order");
   cmd->add_option("--forge", o->config.forge_per_seed, "probability of a forged change in a run (default 0.3)");
+  cmd->add_option("--restore", o->config.restore_per_seed,
+                  "probability that a commune is restored from an older copy of its data in a run (default 0.3)");
   cmd->add_option("--dir", o->dir, "work directory (default: a new temporary one, removed afterwards)");
   cmd->add_flag("--keep", o->keep, "keep each seed's node directories");
   cmd->add_flag("--trace", o->trace, "print every event of the trace on stderr");

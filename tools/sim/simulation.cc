@@ -17,6 +17,7 @@
 #include "replication/session.h"
 #include "storage/canonical.h"
 #include "storage/change.capnp.h"
+#include "storage/ingest.capnp.h"
 #include "storage/log_verify.h"
 #include "storage/record_fold.h"
 
@@ -43,7 +44,7 @@ std::string Hex(uint64_t v) {
 
 enum class Kind {
   kOfficer, kSyncAttempt, kDeliver, kStallCheck, kPartitionStart, kPartitionEnd, kCrash, kRestart, kSkew, kForge,
-  kBundleWrite, kBundleCarry,
+  kBundleWrite, kBundleCarry, kBackup, kRestore,
 };
 
 struct Event {
@@ -58,7 +59,10 @@ struct SimNode {
   NodeSpec spec;
   std::unique_ptr<node::Node> node;  // null while crashed
   int64_t skew_ms = 0;
-  uint64_t acked = 0;       // the highest seq of its own log an Append acknowledged
+  // How far its own log must reach at central: one seq per change an Append acknowledged. After a
+  // restore from an older copy, what survived elsewhere, plus one per change acknowledged since
+  // (work done offline on the copy is authored again after the entries that came back).
+  uint64_t acked = 0;
   uint64_t forged_seq = 0;  // its first forged change, 0 if none
 };
 
@@ -115,6 +119,10 @@ class Simulation {
   void Send(int l, int from, std::string frame, bool faults);
   void Cut(int l, const std::string& why);
   void Crash(int n);
+  void Close(int n, const std::string& why);  // cuts its links and closes its store
+  bool Recovering(int n) const { return nodes_[n].node && nodes_[n].node->store().RecoveryTarget().has_value(); }
+  void Backup(int n);
+  void Restore(int n);
   void Forge(int n);
   void BundleWrite(int l);
   void BundleCarry(const Event& event);
@@ -152,6 +160,8 @@ class Simulation {
   uint32_t serial_ = 0;
   std::vector<std::pair<int, uint64_t>> forged_;  // (node, seq)
 };
+
+std::string BackupDir(const std::string& dir, const std::string& name) { return dir + "/" + name + ".backup"; }
 
 void Simulation::Trace(const std::string& line) {
   const std::string full = std::to_string(now_ - kEpochMs) + " " + line;
@@ -219,6 +229,11 @@ std::optional<storage::AppendOutcome::Accepted> Simulation::AppendAs(int n, Oper
   } else {
     outcome = nd.Append(drafts);
   }
+  if (!outcome.ok() && nd.store().RecoveryTarget()) {  // recovering its own log: the officer waits
+    ++result_.rejected;
+    Trace("refused " + what + ": the node recovers its own log");
+    return std::nullopt;
+  }
   if (!outcome.ok()) {
     Fail("append failed at " + what + ": " + outcome.status().ToString());
     return std::nullopt;
@@ -233,7 +248,7 @@ std::optional<storage::AppendOutcome::Accepted> Simulation::AppendAs(int n, Oper
   Trace("append " + what + " -> " + accepted.record_id + " seq " + std::to_string(accepted.seq));
   if (!bypass_authority) {
     ++result_.appends;
-    nodes_[n].acked = std::max(nodes_[n].acked, accepted.seq);
+    ++nodes_[n].acked;
   }
   return accepted;
 }
@@ -424,7 +439,10 @@ void Simulation::Deliver(Event& e) {
     Trace("link " + std::to_string(e.target) + ": session error at " +
           Name(e.to == 0 ? net_.link(e.target).low : net_.link(e.target).high) + ": " +
           answers.status().message());
-    if (!faults_) Fail("check 2: a session failed without faults: " + answers.status().ToString());
+    // A node that learnt it was restored from an older copy ends the session to recover its log.
+    if (!faults_ && !Recovering(net_.link(e.target).low) && !Recovering(net_.link(e.target).high)) {
+      Fail("check 2: a session failed without faults: " + answers.status().ToString());
+    }
     Cut(e.target, "error");
     return;
   }
@@ -440,17 +458,61 @@ void Simulation::Deliver(Event& e) {
   }
 }
 
-void Simulation::Crash(int n) {
-  if (!nodes_[n].node) return;
+void Simulation::Close(int n, const std::string& why) {
   for (size_t l = 0; l < net_.links().size(); ++l) {
     const auto& link = net_.links()[l];
-    if (link.low == n || link.high == n) Cut(static_cast<int>(l), "crash of " + Name(n));
+    if (link.low == n || link.high == n) Cut(static_cast<int>(l), why + " of " + Name(n));
   }
   nodes_[n].node.reset();
+}
+
+void Simulation::Crash(int n) {
+  if (!nodes_[n].node) return;
+  Close(n, "crash");
   ++result_.crashes;
   const uint64_t down = rng_.Between(kMinuteMs, 18 * kHourMs);
   Trace("crash " + Name(n) + " for " + std::to_string(down / kMinuteMs) + " min");
   Schedule(now_ + down, {Kind::kRestart, n, 0, 0, {}});
+}
+
+// An officer copies the node's data directory (the node closed for it, as a careful one would).
+void Simulation::Backup(int n) {
+  const bool open = nodes_[n].node != nullptr;
+  if (open) Close(n, "backup");
+  std::error_code ec;
+  std::filesystem::remove_all(BackupDir(dir_, Name(n)), ec);
+  std::filesystem::copy(dir_ + "/" + Name(n), BackupDir(dir_, Name(n)), std::filesystem::copy_options::recursive, ec);
+  if (ec) return Fail("harness: backup of " + Name(n) + ": " + ec.message());
+  Trace("backup of " + Name(n));
+  if (open) {
+    Status opened = OpenNode(n);
+    if (!opened.ok()) Fail("reopening " + Name(n) + " after its backup failed: " + opened.ToString());
+  }
+}
+
+// The laptop's disk is lost: the node comes back from the copy, and its officers go on working.
+// What it had not passed on since the copy is gone with the disk; what it had, it must get back.
+void Simulation::Restore(int n) {
+  if (!std::filesystem::exists(BackupDir(dir_, Name(n)))) return;
+  const bool open = nodes_[n].node != nullptr;
+  if (open) Close(n, "restore");
+  std::error_code ec;
+  std::filesystem::remove_all(dir_ + "/" + Name(n), ec);
+  std::filesystem::copy(BackupDir(dir_, Name(n)), dir_ + "/" + Name(n), std::filesystem::copy_options::recursive, ec);
+  if (ec) return Fail("harness: restore of " + Name(n) + ": " + ec.message());
+  Status opened = OpenNode(n);
+  if (!opened.ok()) return Fail("reopening " + Name(n) + " from its copy failed: " + opened.ToString());
+  // What survived: the most of its log any open node holds.
+  const uint64_t origin = nodes_[n].spec.node_id;
+  uint64_t survived = 0;
+  for (const SimNode& other : nodes_) {
+    if (!other.node) continue;
+    const auto held = other.node->store().version_vector();
+    if (held.count(origin)) survived = std::max(survived, held.at(origin));
+  }
+  nodes_[n].acked = std::min(nodes_[n].acked, survived);
+  ++result_.restores;
+  Trace("restore of " + Name(n) + " from its copy; its log survives up to seq " + std::to_string(survived));
 }
 
 void Simulation::Handle(Event& e) {
@@ -502,6 +564,8 @@ void Simulation::Handle(Event& e) {
     case Kind::kForge: Forge(e.target); break;
     case Kind::kBundleWrite: BundleWrite(e.target); break;
     case Kind::kBundleCarry: BundleCarry(e); break;
+    case Kind::kBackup: Backup(e.target); break;
+    case Kind::kRestore: Restore(e.target); break;
   }
 }
 
@@ -587,6 +651,10 @@ bool Simulation::SyncNow(int l) {
     wire.pop_front();
     ++result_.frames;
     auto answers = (to == 0 ? low : high).OnFrame(bytes);
+    if (!answers.ok() && (Recovering(link.low) || Recovering(link.high))) {
+      Trace("heal " + Name(link.low) + " <-> " + Name(link.high) + ": " + answers.status().message());
+      return SyncNow(l);  // once: a recovering node does not end a session again for it
+    }
     if (!answers.ok()) {
       Fail("check 2: a session " + Name(link.low) + " <-> " + Name(link.high) +
            " failed without faults: " + answers.status().ToString());
@@ -718,12 +786,20 @@ void Simulation::Check() {
     return it == vv.end() ? 0 : it->second;
   };
 
-  // 1. Every acknowledged change is at central; no node holds a change central lacks, but a
-  //    forger its own refused ones.
+  // 1. Every acknowledged change is at central (after a restore: every one that survived the lost
+  //    disk, and every one acknowledged since, less those the recovery kept in the quarantine as no
+  //    longer valid); no node holds a change central lacks, but a forger its own refused ones.
   for (size_t i = 0; i < nodes_.size() && result_.ok; ++i) {
     const SimNode& n = nodes_[i];
     const uint64_t origin = n.spec.node_id;
-    if (n.forged_seq == 0 && held(at_central, origin) < n.acked) {
+    uint64_t refused_again = 0;
+    Status counted = n.node->store().ScanQuarantine([&](std::string_view, std::string_view bytes) {
+      auto run = storage::Parsed<schema::QuarantinedRun>::Parse(bytes, "quarantined run");
+      if (run.ok() && run->get().getSource() == "recovery of the own log") ++refused_again;
+      return true;
+    });
+    if (!counted.ok()) Fail("harness: " + counted.ToString());
+    if (n.forged_seq == 0 && held(at_central, origin) + refused_again < n.acked) {
       // Explain it: where on the way up the change waits, and for what.
       std::optional<std::string> blocked;
       for (int a = n.spec.parent; a >= 0 && !blocked; a = nodes_[a].spec.parent) {
@@ -738,6 +814,17 @@ void Simulation::Check() {
       if (seq > held(at_central, o) && !own_forged) {
         Fail("check 1: " + n.spec.name + " holds changes of origin " + Hex(o) + " up to seq " + std::to_string(seq) +
              " that central lacks (it holds " + std::to_string(held(at_central, o)) + ")");
+      }
+    }
+  }
+
+  // 4. No origin was taken for two different logs anywhere (a restored node recovered instead).
+  for (size_t i = 0; i < nodes_.size() && result_.ok; ++i) {
+    for (const auto& [o, seq] : vectors.at(static_cast<int>(i))) {
+      auto compromised = nodes_[i].node->store().Compromised(o);
+      if (!compromised.ok() || *compromised) {
+        Fail("check 4: " + Name(static_cast<int>(i)) + " holds origin " + Hex(o) + " compromised (an equivocation)");
+        break;
       }
     }
   }
@@ -879,8 +966,10 @@ Result<SimResult> Simulation::Run() {
       }
     }
   }
+  std::set<int> carry_sticks;  // nodes at either end of a link that carries bundles
   for (size_t l = 0; l < net_.links().size(); ++l) {  // some links also carry USB sticks, some only them
     if (!net_.links()[l].sibling && rng_.Chance(config_.bundle_route_per_link)) {
+      carry_sticks.insert({net_.links()[l].low, net_.links()[l].high});
       Schedule(kEpochMs + rng_.Below(kDayMs), {Kind::kBundleWrite, static_cast<int>(l), 0, 0, {}});
       if (rng_.Chance(0.5)) {
         usb_only_.insert(static_cast<int>(l));
@@ -888,8 +977,21 @@ Result<SimResult> Simulation::Run() {
       }
     }
   }
+  int forger = -1;
   if (rng_.Chance(config_.forge_per_seed)) {
-    Schedule(kEpochMs + rng_.Below(span), {Kind::kForge, communes[rng_.Below(communes.size())], 0, 0, {}});
+    forger = communes[rng_.Below(communes.size())];
+    Schedule(kEpochMs + rng_.Below(span), {Kind::kForge, forger, 0, 0, {}});
+  }
+  if (rng_.Chance(config_.restore_per_seed)) {
+    const int restored = communes[rng_.Below(communes.size())];
+    // Not a forger (its own log is blocked at its parent by design), nor a commune that carries
+    // USB sticks: a bundle it writes between its restore and learning of it holds a second log,
+    // which its parent rightly takes for an equivocation (docs/log-format.md "Lost writes").
+    if (restored != forger && !carry_sticks.count(restored)) {
+      const uint64_t backup_at = kEpochMs + rng_.Below(span / 2);
+      Schedule(backup_at, {Kind::kBackup, restored, 0, 0, {}});
+      Schedule(backup_at + rng_.Between(kHourMs, span / 2), {Kind::kRestore, restored, 0, 0, {}});
+    }
   }
 
   while (!queue_.empty() && result_.ok) {
@@ -932,7 +1034,7 @@ std::string Summary(uint64_t seed, const SimResult& r) {
           std::to_string(r.rejected) + " sessions " + std::to_string(r.sessions_synced) + "+" +
           std::to_string(r.sessions_cut) + "cut errors " + std::to_string(r.session_errors) + " crashes " +
           std::to_string(r.crashes) + " partitions " + std::to_string(r.partitions) + " forged " +
-          std::to_string(r.forged) + " bundles " + std::to_string(r.bundles) + " quarantined " +
+          std::to_string(r.forged) + " restores " + std::to_string(r.restores) + " bundles " + std::to_string(r.bundles) + " quarantined " +
           std::to_string(r.quarantined) + " conflicts " +
           std::to_string(r.conflicts) + " heal-rounds " + std::to_string(r.heal_rounds);
   if (!r.central_digest.empty()) line += "  central " + r.central_digest.substr(0, 16);

@@ -41,6 +41,8 @@ struct SimConfig {
   double crash_during_session = 0.04;  // per session: one end crashes mid-transfer
   double skew_per_node_day = 0.10;
   double forge_per_seed = 0.3;         // probability of one forged change in the run
+  double restore_per_seed = 0.3;       // probability that one commune is restored from an older copy
+                                       // of its data directory (made 1 h to half the run earlier)
   double bundle_route_per_link = 0.3;  // a child-parent link that also carries bundles (every 6 h-2 days),
                                        // half of them nothing else until healing
   int heal_rounds = 16;                // at most this many rounds of syncing every link after healing
@@ -62,6 +64,7 @@ struct SimResult {
   uint64_t crashes = 0;
   uint64_t partitions = 0;
   uint64_t forged = 0;
+  uint64_t restores = 0;         // nodes reopened from an older copy of their data
   uint64_t bundles = 0;          // bundle files imported (a copy cut short is not counted)
   uint64_t quarantined = 0;      // quarantine entries over all nodes
   uint64_t conflicts = 0;        // conflict entries at central
