@@ -69,20 +69,16 @@ void CheckApplication(schema::Resident::Reader r, storage::FieldErrors* errors) 
                        "is missing: a CCCD application needs the resident's photo"});
   }
   for (BiometricPart index : {BiometricPart::kRightIndex, BiometricPart::kLeftIndex}) {
-    switch (FingerEntry(biometrics, index).getStatus()) {
-      case schema::FingerStatus::ENROLLED:
-      case schema::FingerStatus::MISSING:
-      case schema::FingerStatus::UNREADABLE:
-        continue;
-      case schema::FingerStatus::UNDER_REVIEW:
-        errors->push_back({FieldPath(index),
-                           "is under review in a duplicate case: a CCCD application needs it "
-                           "enrolled, or recorded as missing or unreadable"});
-        continue;
-      default:
-        errors->push_back({FieldPath(index),
-                           "is not enrolled: a CCCD application needs both index fingers, each "
-                           "enrolled or recorded as missing or unreadable"});
+    const schema::FingerStatus status = FingerEntry(biometrics, index).getStatus();
+    if (storage::FingerSettled(status)) continue;
+    if (status == schema::FingerStatus::UNDER_REVIEW) {
+      errors->push_back({FieldPath(index),
+                         "is under review in a duplicate case: a CCCD application needs it "
+                         "enrolled, or recorded as missing or unreadable"});
+    } else {
+      errors->push_back({FieldPath(index),
+                         "is not enrolled: a CCCD application needs both index fingers, each "
+                         "enrolled or recorded as missing or unreadable"});
     }
   }
 }

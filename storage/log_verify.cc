@@ -10,6 +10,7 @@
 #include "storage/record_fold.h"
 #include "storage/record_index.h"
 #include "storage/store_layout.h"
+#include "storage/unit_tally.h"
 
 namespace dancu::storage {
 
@@ -46,6 +47,7 @@ class Verifier {
     DANCU_RETURN_IF_ERROR(CompareRecords());
     DANCU_RETURN_IF_ERROR(CompareIndexes());
     DANCU_RETURN_IF_ERROR(CompareDigest());
+    DANCU_RETURN_IF_ERROR(CompareTallies());
     return report_;
   }
 
@@ -204,6 +206,27 @@ class Verifier {
       return Status::Corruption("the stored state hash differs from the replayed one");
     }
     report_.state_hash = replayed.Digest();
+    return Status::Ok();
+  }
+
+  Status CompareTallies() {
+    UnitTallies replayed;
+    for (const auto& [id, bytes] : states_) {
+      if (auto counted = TallyOf(Parsed<schema::RecordState>::Own(bytes).get())) {
+        replayed[counted->unit].Add(counted->tally);
+      }
+    }
+    auto kept = store_.Tallies();
+    if (!kept.ok()) return kept.status();
+    for (const auto& [unit, tally] : replayed) {
+      auto it = kept->find(unit);
+      if (it == kept->end() || !(it->second == tally)) {
+        return Status::Corruption("the kept counters of unit \"" + unit + "\" differ from the replayed records");
+      }
+    }
+    if (kept->size() != replayed.size()) {
+      return Status::Corruption("counters are kept for a unit that has no resident in the replayed records");
+    }
     return Status::Ok();
   }
 

@@ -5,8 +5,8 @@
 // from them matches every stored tree node and gives the root each checkpoint signs, and that each
 // checkpoint's Ed25519 signature verifies with the origin's key; that no entry lies beyond the last
 // signed checkpoint. It then replays all
-// changes into a fresh state and requires the stored records, the indexes and the stored state
-// digest to equal what the replay produces.
+// changes into a fresh state and requires the stored records, the indexes, the stored state
+// digest and the per-unit counters (storage/unit_tally.h) to equal what the replay produces.
 //
 // The first failure is returned as Corruption naming the origin and seq (or record) at fault.
 // Reads only; thread-safe with concurrent readers and writers (it sees a moving store, so verify a

@@ -8,6 +8,7 @@
 #include "storage/record_fold.h"
 #include "storage/record_index.h"
 #include "storage/resident_fields.h"
+#include "storage/store_layout.h"
 
 namespace dancu::storage {
 
@@ -54,6 +55,7 @@ void RecordStage::Put(const std::string& id, const std::optional<std::string>& b
       claims_[resident.getCitizenNo().cStr()].insert(id);
     }
   }
+  if (auto counted = TallyOf(next.get())) tally_changes_[counted->unit].Add(counted->tally);
   batch_.Put(cf_.records, id, after);
   digest_.Add(id, after);
   erased_.erase(id);
@@ -67,7 +69,31 @@ void RecordStage::Unstage(const std::string& id, const std::string& before) {
   }
   std::string old_no = old.get().getResident().getCitizenNo().cStr();
   if (auto it = claims_.find(old_no); it != claims_.end()) it->second.erase(id);
+  if (auto counted = TallyOf(old.get())) tally_changes_[counted->unit].Add(counted->tally, -1);
   digest_.Remove(id, before);
+}
+
+Status RecordStage::Finish() {
+  batch_.Put(cf_.meta, layout::kStateDigestKey, digest_.Serialize());
+  for (const auto& [unit, change] : tally_changes_) {
+    if (change.Empty()) continue;
+    const std::string key = layout::TallyKey(unit);
+    auto stored = store_.GetMeta(key);
+    if (!stored.ok()) return stored.status();
+    UnitTally tally;
+    if (stored->has_value()) {
+      auto parsed = UnitTally::Deserialize(**stored);
+      if (!parsed.ok()) return Status::Corruption("counters of unit \"" + unit + "\": " + parsed.status().message());
+      tally = *parsed;
+    }
+    tally.Add(change);
+    if (tally.Empty()) {
+      batch_.Delete(cf_.meta, key);
+    } else {
+      batch_.Put(cf_.meta, key, tally.Serialize());
+    }
+  }
+  return Status::Ok();
 }
 
 void RecordStage::Erase(const std::string& id, const std::string& before) {

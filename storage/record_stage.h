@@ -2,7 +2,8 @@
 //
 // Append (local changes) and Ingest (replicated ones) fold change after change into records; a
 // later change of the batch must see what an earlier one did. The stage keeps those new states,
-// puts each record with its index entries and the state digest into the batch, and answers reads
+// puts each record with its index entries into the batch, then (Finish) the state digest and the
+// counters of the units whose figures the batch changes (storage/unit_tally.h), and answers reads
 // with the staged state first, then the store's.
 //
 // Internal to the store. A stage belongs to one writer under the store's mutex; not thread-safe.
@@ -21,6 +22,7 @@
 #include "storage/state_digest.h"
 #include "storage/status.h"
 #include "storage/store.h"
+#include "storage/unit_tally.h"
 
 namespace dancu::storage {
 
@@ -59,6 +61,11 @@ class RecordStage {
   // having seen both changes, or (a duplicate case) merges the record or changes its number.
   Status SettleConflicts(const std::string& id, schema::Change::Reader change);
 
+  // Puts the state digest and the changed units' counters into the batch; once, after the last
+  // Put or Erase. Errors: as the store's reads, and Corruption for a stored counter row that does
+  // not decode.
+  [[nodiscard]] Status Finish();
+
   const StateDigest& digest() const { return digest_; }
 
  private:
@@ -73,6 +80,7 @@ class RecordStage {
   std::map<std::string, std::string, std::less<>> overlay_;            // id -> staged state
   std::set<std::string, std::less<>> erased_;                          // ids staged away
   std::map<std::string, std::set<std::string>, std::less<>> claims_;  // citizen no -> staged ids
+  UnitTallies tally_changes_;                                          // unit -> change of its counters
 };
 
 // RocksDB's status as ours; `what` says what was being done.

@@ -144,6 +144,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
     return true;
   }));
   DANCU_RETURN_IF_ERROR(store->CheckFormat(path));
+  DANCU_RETURN_IF_ERROR(store->CountTalliesIfStale());
   auto target = store->GetMeta(layout::kRecoveryTargetKey);
   if (!target.ok()) return target.status();
   if (target->has_value()) {
@@ -303,7 +304,7 @@ Result<AppendOutcome> Store::AppendLocked(std::vector<Draft>& drafts, const Sign
   batch.Put(cf_->meta, std::string(layout::kVersionPrefix) + layout::EncodeU64(origin),
             layout::EncodeU64(seq));
   batch.Put(cf_->meta, layout::kClockKey, layout::EncodeU64(clock.last()));
-  batch.Put(cf_->meta, layout::kStateDigestKey, stage.digest().Serialize());
+  DANCU_RETURN_IF_ERROR(stage.Finish());
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
   DANCU_RETURN_IF_ERROR(FromRocks(db_->Write(write_options, &batch), "writing changes"));

@@ -10,13 +10,14 @@
 //   blobs        key chosen by the node layer -> bytes (encrypted biometric templates, photos)
 //   quarantine   origin(8) first(8) last(8)      -> QuarantinedRun (storage/ingest.capnp)
 //   conflicts    record id \0 conflict id        -> Conflict (storage/conflict_key.h)
-//   default      metadata: version vector, clock, state digest, officer accounts
+//   default      metadata: version vector, clock, state digest, per-unit counters, officer accounts
 //
 // Writes: Append() is the only way a local change enters the store, Ingest() the only way a
 // replicated one does. For each draft it folds the change
 // into the record, validates the result, and for the accepted drafts writes the log entries, one
 // signed checkpoint (tree head), the tree nodes, the records, their index entries, the version
-// vector, the clock and the state digest in ONE WriteBatch with sync=true. A change is acknowledged (Append returns) only once that
+// vector, the clock, the state digest and the changed units' counters in ONE WriteBatch with
+// sync=true. A change is acknowledged (Append returns) only once that
 // batch is durable; a crash before then leaves no trace of it, a crash after loses nothing.
 //
 // Thread-safety: all methods are safe to call concurrently; writers are serialised internally.
@@ -45,6 +46,7 @@
 #include "storage/merkle.h"
 #include "storage/state_digest.h"
 #include "storage/status.h"
+#include "storage/unit_tally.h"
 #include "storage/validation.h"
 
 namespace rocksdb {
@@ -264,6 +266,13 @@ class Store {
   StateDigest state_digest() const;
   VersionVector version_vector() const;
 
+  // The per-unit counters (storage/unit_tally.h), as kept in every change's batch: one read per
+  // unit, whatever the number of records. Units with no resident are absent.
+  Result<UnitTallies> Tallies() const;
+  // The same figures counted again from every record: one pass over the records (for checks;
+  // Open uses it to count a store whose counters are missing or of an older definition).
+  Result<UnitTallies> RecountTallies() const;
+
   // Metadata for the node layer (officer accounts and the like); PutMeta is durable on return.
   Result<std::optional<std::string>> GetMeta(std::string_view key) const;
   Status PutMeta(std::string_view key, std::string_view value);
@@ -276,6 +285,8 @@ class Store {
   Store(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles, const StoreOptions& options);
   // Records the log format in a new store; FailedPrecondition, with what to do, for another format.
   Status CheckFormat(const std::string& path);
+  // Recounts the per-unit counters unless they are kept by the current definition (Open).
+  Status CountTalliesIfStale();
   // The right edge of `origin`'s tree as held (cached; requires mu_).
   Result<merkle::Frontier> FrontierOf(uint64_t origin);
   // Answers the perfect subtrees of `origin`'s stored tree (store_tree.cc).

@@ -319,7 +319,7 @@ Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& t
   batch.Put(cf_->checkpoints, layout::LogKey(run.origin, last), run.checkpoint);
   batch.Put(cf_->meta, std::string(layout::kVersionPrefix) + layout::EncodeU64(run.origin), layout::EncodeU64(last));
   batch.Put(cf_->meta, layout::kClockKey, layout::EncodeU64(clock.last()));
-  batch.Put(cf_->meta, layout::kStateDigestKey, stage.digest().Serialize());
+  DANCU_RETURN_IF_ERROR(stage.Finish());
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
   DANCU_RETURN_IF_ERROR(FromRocks(db_->Write(write_options, &batch), "writing replicated changes"));

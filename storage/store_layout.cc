@@ -26,4 +26,6 @@ std::string TreeKey(uint64_t origin, uint32_t level, uint64_t index) {
   return EncodeU64(origin) + static_cast<char>(level) + EncodeU64(index);
 }
 
+std::string TallyKey(std::string_view unit) { return std::string(kTallyPrefix) + std::string(unit); }
+
 }  // namespace dancu::storage::layout

@@ -24,6 +24,13 @@ inline constexpr std::string_view kFormatKey = "format";  // the log format (log
 inline constexpr std::string_view kCompromisedPrefix = "compromised/";  // + origin: equivocation seen
 inline constexpr std::string_view kRecoveryTargetKey = "recovery/target";  // Store::RewindOwnLog
 inline constexpr std::string_view kRecoveryEntryPrefix = "recovery/entry/";  // + seq: an entry set aside
+// Per-unit counters (storage/unit_tally.h), kept in every change's batch: "tally/" + unit code.
+// kTallyFormatKey holds the definition they were counted by; a store without it, or with an
+// older one, recounts them when opened.
+inline constexpr std::string_view kTallyPrefix = "tally/";
+inline constexpr std::string_view kTallyFormatKey = "tallies/format";
+inline constexpr uint64_t kTallyFormat = 1;
+std::string TallyKey(std::string_view unit);
 
 // The tree family keeps the roots of an origin's perfect subtrees of 2^kStoredTreeLevel leaves and
 // more; smaller ones are recomputed from the entries (at most 15 reads), which keeps a change's

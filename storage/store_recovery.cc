@@ -98,7 +98,7 @@ Status Store::RewindOwnLog(uint64_t origin, uint64_t keep, uint64_t peer_head) {
   } else {
     batch.Delete(cf_->meta, version_key);
   }
-  batch.Put(cf_->meta, layout::kStateDigestKey, stage.digest().Serialize());
+  DANCU_RETURN_IF_ERROR(stage.Finish());
   batch.Put(cf_->meta, layout::kRecoveryTargetKey, layout::EncodeU64(peer_head));
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;

@@ -389,4 +389,13 @@ std::string ToNfc(std::string_view text) {
   return U_SUCCESS(status) ? out : std::string(text);
 }
 
+bool FingerSettled(schema::FingerStatus status) {
+  return status == schema::FingerStatus::ENROLLED || status == schema::FingerStatus::MISSING ||
+         status == schema::FingerStatus::UNREADABLE;
+}
+
+bool BiometricsComplete(schema::Biometrics::Reader b) {
+  return b.hasPhoto() && FingerSettled(b.getRightIndex().getStatus()) && FingerSettled(b.getLeftIndex().getStatus());
+}
+
 }  // namespace dancu::storage

@@ -76,6 +76,12 @@ FieldErrors Validate(schema::Resident::Reader r, PartialDateValue today);
 // "death date unknown"); empty when nothing does. Meaningful for a record Validate accepts.
 std::vector<std::string> CompletenessGaps(schema::Resident::Reader r);
 
+// The enrollment a CCCD application needs, in one place: a finger is settled when enrolled or
+// recorded as missing or unreadable (not when none or under review in a duplicate case); the
+// biometrics are complete with a photo and both index fingers settled.
+bool FingerSettled(schema::FingerStatus status);
+bool BiometricsComplete(schema::Biometrics::Reader b);
+
 // Text helpers shared with storage/record_json.h.
 // The byte offset of the first ill-formed UTF-8 sequence in `text`, or nullopt when it is valid.
 std::optional<size_t> FindInvalidUtf8(std::string_view text);

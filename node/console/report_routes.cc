@@ -1,6 +1,5 @@
 // GET /api/report: the campaign's figures per commune (storage/report.h), in total, and down the
 // tree of units (node/console/progress_tree.h).
-#include <chrono>
 
 #include "node/console/console_context.h"
 #include "node/console/http_json.h"
@@ -16,8 +15,7 @@ void AddReportRoutes(httplib::Server& server, ConsoleContext& ctx) {
   server.Get("/api/report",
              Authed(ctx, Changes::kNothing,
                     [&ctx](const httplib::Request&, httplib::Response& res, const Session&) {
-                      auto report = storage::BuildReport(
-                          ctx.node.store(), storage::TodayInVietnam(std::chrono::system_clock::now()));
+                      auto report = storage::BuildReport(ctx.node.store());
                       if (!report.ok()) return SendStatus(res, report.status());
                       json units = json::array();
                       for (const auto& [code, tally] : report->units) {

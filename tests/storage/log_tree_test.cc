@@ -12,24 +12,11 @@
 namespace dancu::storage {
 namespace {
 
-using testing::AppendAll;
-using testing::DraftFromJson;
+using testing::AddResidents;
 using testing::OpenStore;
 using testing::RunOf;
 using testing::TempDir;
 using testing::TrustOnly;
-using testing::ValidResident;
-
-// Appends `count` new residents of Lũng Cú, numbered from `serial`, in one batch.
-void AddResidents(Store& store, const SigningKey& key, uint32_t serial, int count) {
-  std::vector<Draft> drafts;
-  for (int i = 0; i < count; ++i) {
-    auto resident = ValidResident(serial + static_cast<uint32_t>(i));
-    resident["home_unit"] = "00715";
-    drafts.push_back(DraftFromJson(schema::Operation::CREATE, "", resident));
-  }
-  AppendAll(store, std::move(drafts), key);
-}
 
 size_t QuarantineSize(const Store& store) {
   size_t n = 0;

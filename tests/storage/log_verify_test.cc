@@ -198,5 +198,25 @@ TEST_CASE("a deleted index entry is detected") {
   RequireCorruption(f.Verify(), "index");
 }
 
+TEST_CASE("per-unit counters altered outside the log are detected") {
+  Fixture f;
+  {
+    auto store = OpenStore(f.db);
+    UnitTally tally = (*store->Tallies()).at("00001");
+    ++tally.clean;
+    REQUIRE(store->PutMeta(layout::TallyKey("00001"), tally.Serialize()).ok());
+  }
+  RequireCorruption(f.Verify(), "counters of unit \"00001\"");
+}
+
+TEST_CASE("counters kept for a unit without residents are detected") {
+  Fixture f;
+  {
+    auto store = OpenStore(f.db);
+    REQUIRE(store->PutMeta(layout::TallyKey("00004"), UnitTally{1, 0, 0, 0, 0}.Serialize()).ok());
+  }
+  RequireCorruption(f.Verify(), "no resident");
+}
+
 }  // namespace
 }  // namespace dancu::storage

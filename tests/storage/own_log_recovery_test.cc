@@ -11,7 +11,7 @@
 namespace dancu::storage {
 namespace {
 
-using testing::AppendAll;
+using testing::AddResidents;
 using testing::DraftFromJson;
 using testing::OpenStore;
 using testing::RunOf;
@@ -21,17 +21,6 @@ using testing::ValidResident;
 
 using Verdict = IngestOutcome::Verdict;
 
-nlohmann::json Resident(uint32_t serial) {
-  auto resident = ValidResident(serial);
-  resident["home_unit"] = "00715";
-  return resident;
-}
-
-std::vector<std::string> AddResidents(Store& store, const SigningKey& key, uint32_t serial, int count) {
-  std::vector<Draft> drafts;
-  for (int i = 0; i < count; ++i) drafts.push_back(DraftFromJson(schema::Operation::CREATE, "", Resident(serial + i)));
-  return AppendAll(store, std::move(drafts), key);
-}
 
 void RequireApplied(Store& to, const IncomingRun& run, const SigningKey& key) {
   auto outcome = to.Ingest(run, TrustOnly(key));
@@ -79,7 +68,7 @@ TEST_CASE("a node restored from an older copy gets its own entries back and auth
     CHECK(Held(*node, origin) == 3);
     CHECK(*node->GetRecord(offline[0]) == std::nullopt);  // set aside, not lost (below)
     std::vector<Draft> more;
-    more.push_back(DraftFromJson(schema::Operation::CREATE, "", Resident(30)));
+    more.push_back(DraftFromJson(schema::Operation::CREATE, "", ValidResident(30)));
     auto refused = node->Append(more, key);
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.status().code() == Status::Code::kFailedPrecondition);

@@ -93,6 +93,17 @@ void EditRawFamily(const std::string& path, const std::string& family,
   delete db;
 }
 
+std::vector<std::string> AddResidents(storage::Store& store, const storage::SigningKey& key, uint32_t serial,
+                                      int count) {
+  std::vector<storage::Draft> drafts;
+  for (int i = 0; i < count; ++i) {
+    auto resident = ValidResident(serial + static_cast<uint32_t>(i));
+    resident["home_unit"] = "00715";
+    drafts.push_back(DraftFromJson(schema::Operation::CREATE, "", resident));
+  }
+  return AppendAll(store, std::move(drafts), key);
+}
+
 storage::IncomingRun RunOf(const storage::Store& store, uint64_t origin, uint64_t first, uint64_t last) {
   storage::IncomingRun run;
   run.origin = origin;

@@ -48,6 +48,11 @@ std::unique_ptr<storage::Store> OpenStore(const std::string& path, uint64_t cloc
 std::vector<std::string> AppendAll(storage::Store& store, std::vector<storage::Draft> drafts,
                                    const storage::SigningKey& key);
 
+// Appends `count` new residents of Lũng Cú (home unit 00715), numbered from `serial`, in one batch;
+// returns their record ids.
+std::vector<std::string> AddResidents(storage::Store& store, const storage::SigningKey& key, uint32_t serial,
+                                      int count);
+
 // The run of `origin`'s entries first..last as `store` would send it: with the checkpoint at
 // `last` and the run's inclusion proof (REQUIREs both).
 storage::IncomingRun RunOf(const storage::Store& store, uint64_t origin, uint64_t first, uint64_t last);

@@ -2,7 +2,8 @@
 //
 // Generates residents with the real generator, imports them through the real import path (JSON
 // parsing, validation, durable batches, signed checkpoints), then measures lookups by citizen
-// number, name searches, `log verify`, and the peak memory of a fresh process that opens a
+// number, name searches, the report (kept per-unit counters, and a recount of every record for
+// comparison), `log verify`, and the peak memory of a fresh process that opens a
 // commune-sized node and answers queries. Prints a Markdown table.
 //
 //   dancu-bench-storage [--residents 100000] [--rss-residents 20000] [--seed 1]
@@ -29,6 +30,7 @@
 #include "storage/change.capnp.h"
 #include "storage/log_verify.h"
 #include "storage/name_fold.h"
+#include "storage/report.h"
 #include "storage/search.h"
 #include "tools/bench/bench_support.h"
 #include "tools/gen/resident_generator.h"
@@ -184,6 +186,20 @@ int Run(uint64_t residents, uint64_t rss_residents, uint64_t seed, const std::st
     search.push_back(Seconds(started) * 1e6);
     Check(hits.status(), "search");
   }
+  std::vector<double> report;
+  for (int i = 0; i < 400; ++i) {
+    if (i == 200) report.clear();
+    auto started = Clock::now();
+    auto kept = storage::BuildReport(store);
+    report.push_back(Seconds(started) * 1e6);
+    Check(kept.status(), "report");
+  }
+  auto recount_started = Clock::now();
+  auto recounted = storage::RecountReport(store);
+  const double recount_seconds = Seconds(recount_started);
+  Check(recounted.status(), "recount");
+  if (!(*recounted == *storage::BuildReport(store))) Check(Status::Corruption("counters differ from a recount"), "report");
+
   auto verify_started = Clock::now();
   auto verified = storage::VerifyStore(store, (*node)->KeyLookup());
   const double verify_seconds = Seconds(verify_started);
@@ -194,13 +210,16 @@ int Run(uint64_t residents, uint64_t rss_residents, uint64_t seed, const std::st
   CreateAndImport(small, commune);
   const long rss = PeakRssKiB(self, small);
 
-  Percentiles l = Measure(lookup), s = Measure(search);
+  Percentiles l = Measure(lookup), s = Measure(search), r = Measure(report);
   std::printf("| figure | target | measured |\n|---|---|---|\n");
   std::printf("| bulk import, %lu residents, durable batches of 2,000 | ≥ 50,000 records/s | %.0f records/s |\n",
               static_cast<unsigned long>(residents), import_rate);
   std::printf("| (compactions after the import took another %.1f s in the background) | | |\n", settle_seconds);
   std::printf("| citizen-number lookup (index + record + decode) | p99 ≤ 50 µs | p50 %.1f µs, p99 %.1f µs |\n", l.p50_us, l.p99_us);
   std::printf("| name search, limit 20, half with a birth year | p99 ≤ 2 ms | p50 %.0f µs, p99 %.0f µs |\n", s.p50_us, s.p99_us);
+  std::printf("| report from the kept counters (%zu units) | milliseconds at any size | p50 %.0f µs, p99 %.0f µs |\n",
+              recounted->units.size(), r.p50_us, r.p99_us);
+  std::printf("| the same report recounted from every record (for comparison) | — | %.0f ms |\n", recount_seconds * 1e3);
   std::printf("| peak RSS of a process serving a %lu-resident commune | ≤ 64 MB | %.1f MB |\n",
               static_cast<unsigned long>(rss_residents), static_cast<double>(rss) / 1024.0);
   std::printf("| log verify (%lu entries, %lu signed checkpoints, replay, index check) | ≥ 200,000 entries/s | %.0f entries/s |\n",

@@ -87,11 +87,25 @@ void AddReport(CLI::App& app, Runner& runner) {
   auto opts = std::make_shared<NodeOptions>();
   auto* cmd = app.add_subcommand("report", "residents, clean records, deceased, CCCD applications and biometrics per unit");
   opts->AddTo(cmd, false);
-  cmd->callback([opts, &runner] {
+  auto recount = std::make_shared<bool>(false);
+  cmd->add_flag("--recount", *recount,
+                "count from every record instead of the kept per-unit counters, and fail if the two disagree");
+  cmd->callback([opts, recount, &runner] {
     auto node = OpenForReading(*opts);
     if (!node.ok()) return runner.Fail(node.status(), opts->json);
-    auto report = storage::BuildReport((*node)->store(), storage::TodayInVietnam(std::chrono::system_clock::now()));
+    auto report = storage::BuildReport((*node)->store());
     if (!report.ok()) return runner.Fail(report.status(), opts->json);
+    if (*recount) {
+      auto counted = storage::RecountReport((*node)->store());
+      if (!counted.ok()) return runner.Fail(counted.status(), opts->json);
+      if (!(*counted == *report)) {
+        return runner.Fail(Status::Corruption(
+                               "the kept per-unit counters disagree with a count of the records (" +
+                               std::to_string(report->total.residents) + " residents kept, " +
+                               std::to_string(counted->total.residents) + " counted); run `dancu log verify`"),
+                           opts->json);
+      }
+    }
     const auto& units = storage::UnitRegistry::Get();
     auto unit_name = [&](const std::string& code) -> std::string {
       for (auto era : {storage::Era::k2025, storage::Era::k2023}) {
