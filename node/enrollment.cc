@@ -126,6 +126,11 @@ Result<uint64_t> AppendCaptured(Node& node, const Enrollee& who, BiometricPart f
       std::move(attachments));
 }
 
+// Keeps the node's finger index, if built, as the at-rest template of `owner` now is.
+void IndexHeldTemplate(Node& node, const TemplateOwner& owner, std::string_view template_bytes) {
+  if (FingerIndex* index = node.loaded_finger_index()) index->Hold(owner, template_bytes);
+}
+
 }  // namespace
 
 Result<BiometricKeys> LoadBiometricKeys(const Node& node, uint64_t now_ms) {
@@ -155,10 +160,12 @@ Status CheckEnrollable(const Node& node, const std::string& record_id) {
 
 Result<uint64_t> StoreFinger(Node& node, const BiometricKeys& keys, const Enrollee& who,
                              BiometricPart finger, std::string_view template_bytes) {
-  return AppendCaptured(node, who, finger, schema::FingerStatus::ENROLLED,
-                        Seal(keys, who.record_id, finger, template_bytes),
-                        {{AtRestKey(who.record_id, finger),
-                          EncryptAtRest(*keys.data_key, who.record_id, finger, template_bytes)}});
+  auto seq = AppendCaptured(node, who, finger, schema::FingerStatus::ENROLLED,
+                            Seal(keys, who.record_id, finger, template_bytes),
+                            {{AtRestKey(who.record_id, finger),
+                              EncryptAtRest(*keys.data_key, who.record_id, finger, template_bytes)}});
+  if (seq.ok()) IndexHeldTemplate(node, {who.record_id, finger}, template_bytes);
+  return seq;
 }
 
 Result<DuplicateCase> OpenDuplicateCase(Node& node, const BiometricKeys& keys, const Enrollee& who,
@@ -178,6 +185,7 @@ Result<DuplicateCase> OpenDuplicateCase(Node& node, const BiometricKeys& keys, c
       AppendCaptured(node, who, finger, schema::FingerStatus::UNDER_REVIEW, std::move(sealed),
                      {{AtRestKey(who.record_id, finger), ""}, {opened.key, summary.dump()}});
   if (!seq.ok()) return seq.status();
+  IndexHeldTemplate(node, {who.record_id, finger}, "");
   opened.seq = *seq;
   return opened;
 }
@@ -187,11 +195,13 @@ Result<uint64_t> RecordFingerException(Node& node, const Enrollee& who, Biometri
   if (exception != schema::FingerStatus::MISSING && exception != schema::FingerStatus::UNREADABLE) {
     return Status::InvalidArgument("a finger exception is missing or unreadable");
   }
-  return AppendBiometrics(node, who, schema::Operation::FINGER_EXCEPTION,
-                          [&](schema::Biometrics::Builder biometrics) {
-                            InitFingerEntry(biometrics, finger).setStatus(exception);
-                          },
-                          {{AtRestKey(who.record_id, finger), ""}});
+  auto seq = AppendBiometrics(node, who, schema::Operation::FINGER_EXCEPTION,
+                              [&](schema::Biometrics::Builder biometrics) {
+                                InitFingerEntry(biometrics, finger).setStatus(exception);
+                              },
+                              {{AtRestKey(who.record_id, finger), ""}});
+  if (seq.ok()) IndexHeldTemplate(node, {who.record_id, finger}, "");
+  return seq;
 }
 
 Result<uint64_t> StorePhoto(Node& node, const BiometricKeys& keys, const Enrollee& who,

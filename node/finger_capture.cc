@@ -123,12 +123,37 @@ Result<std::optional<size_t>> Match(const Capture& capture, const TemplateList& 
       });
 }
 
-}  // namespace
+Status CheckFailed() {
+  return Status::FailedPrecondition(
+      "the check capture does not match the finger just enrolled; nothing was stored: enroll "
+      "the finger again");
+}
 
-Result<FingerEnrollment> EnrollFinger(Node& node, const BiometricKeys& keys, const Enrollee& who,
-                                      BiometricPart finger, const Capture& capture) {
-  DANCU_RETURN_IF_ERROR(CheckEnrollable(node, who.record_id));
-  auto gallery = LoadGallery(node.store(), *keys.data_key, TemplateOwner{who.record_id, finger});
+// What the print just enrolled matched among the fingers held here, by the node's 1:N index
+// (node/finger_index.h); the check capture is verified against the new template alone.
+Result<std::optional<TemplateOwner>> CheckByIndex(Node& node, const Capture& capture, const BiometricData& enrolled,
+                                                  const identify::Template& minutiae,
+                                                  const TemplateOwner& enrolling) {
+  auto index = node.finger_index();
+  if (!index.ok()) return index.status();
+  TemplateList fresh;
+  fresh.Add(enrolled);
+  auto same = Match(capture, fresh);
+  if (!same.ok()) return same.status();
+  if (!*same) return CheckFailed();
+  auto found = (*index)->FindMatch(minutiae, enrolling);
+  if (!found.ok()) {
+    return Status::FailedPrecondition(found.status().message() +
+                                      "; nothing was stored: enroll the finger again, pressing it flat");
+  }
+  return found;
+}
+
+// The same with libfprint's identify over every template held (a match-on-chip reader's prints
+// carry no minutiae): the check capture is identified among the gallery and the new template.
+Result<std::optional<TemplateOwner>> CheckByReader(const Node& node, const BiometricKeys& keys, const Capture& capture,
+                                                   const BiometricData& enrolled, const TemplateOwner& enrolling) {
+  auto gallery = LoadGallery(node.store(), *keys.data_key, enrolling);
   if (!gallery.ok()) return gallery.status();
   if (!gallery->empty() && !capture.device.supports_identify) {
     return Status::FailedPrecondition("reader " + capture.device.id +
@@ -137,27 +162,36 @@ Result<FingerEnrollment> EnrollFinger(Node& node, const BiometricKeys& keys, con
                                       std::to_string(gallery->size()) +
                                       " fingerprints held here; use a reader that can");
   }
-  auto enrolled = CaptureStages(capture);
-  if (!enrolled.ok()) return enrolled.status();
-
   TemplateList candidates;  // the gallery, then the new template
   for (size_t i = 0; i < gallery->size(); ++i) candidates.Add(gallery->template_at(i));
-  candidates.Add(*enrolled);
+  candidates.Add(enrolled);
   auto matched = Match(capture, candidates);
   if (!matched.ok()) return matched.status();
-  if (!*matched) {
-    return Status::FailedPrecondition(
-        "the check capture does not match the finger just enrolled; nothing was stored: enroll "
-        "the finger again");
-  }
+  if (!*matched) return CheckFailed();
+  if (**matched == gallery->size()) return std::optional<TemplateOwner>();
+  return std::optional<TemplateOwner>(gallery->owner(**matched));
+}
+
+}  // namespace
+
+Result<FingerEnrollment> EnrollFinger(Node& node, const BiometricKeys& keys, const Enrollee& who,
+                                      BiometricPart finger, const Capture& capture) {
+  DANCU_RETURN_IF_ERROR(CheckEnrollable(node, who.record_id));
+  const TemplateOwner enrolling{who.record_id, finger};
+  auto enrolled = CaptureStages(capture);
+  if (!enrolled.ok()) return enrolled.status();
+  const std::optional<identify::Template> minutiae = MinutiaeOf(enrolled->bytes());
+  auto matched = minutiae ? CheckByIndex(node, capture, *enrolled, *minutiae, enrolling)
+                          : CheckByReader(node, keys, capture, *enrolled, enrolling);
+  if (!matched.ok()) return matched.status();
   FingerEnrollment result;
-  if (**matched == gallery->size()) {
+  if (!*matched) {
     auto seq = StoreFinger(node, keys, who, finger, enrolled->bytes());
     if (!seq.ok()) return seq.status();
     result.seq = *seq;
     return result;
   }
-  const TemplateOwner& owner = gallery->owner(**matched);
+  const TemplateOwner& owner = **matched;
   if (owner.record_id == who.record_id) {
     return Status::InvalidArgument("this print matches the " + PartName(owner.finger) +
                                    " already enrolled for record " + who.record_id +

@@ -2,13 +2,14 @@
 // counter. Drives a devices::FingerprintReader; what is captured goes through node/enrollment.h.
 //
 // Enrolling a finger takes the reader's enrollment stages, then one more capture, the check,
-// identified against the node's gallery (every other template held here) followed by the new
-// template itself. libfprint reports the first template that matches, so the check tells at once
-// whether the print belongs to another resident (a duplicate case, node/enrollment.h), to another
-// finger of the same resident (refused), or only to the new template (enrolled); a check that
-// matches nothing, not even the new template, refuses the enrollment. A reader that cannot
-// identify checks with verify against the new template, which is enough only while the gallery is
-// empty; with a gallery it is refused before any capture.
+// which must match the new template (else the enrollment is refused: the stages did not take one
+// finger well). The duplicate check then searches the new print among every finger held here
+// with the node's 1:N index (node/finger_index.h; any finger position, so a print offered as
+// the wrong finger is caught too): a match with another resident's finger opens a duplicate case
+// (node/enrollment.h), one with another finger of the same resident is refused, none enrolls the
+// finger. A reader whose prints carry no minutiae (match-on-chip) is checked by libfprint's
+// identify instead, the check capture identified among the gallery and the new template; such a
+// reader that cannot identify is refused while the gallery is not empty.
 //
 // A capture the reader finds unusable (finger not centered, ...) is asked for again: during the
 // enrollment stages by libfprint itself, for the check and for verification up to
@@ -28,14 +29,15 @@
 #include "devices/fingerprint_reader.h"
 #include "node/biometric_gallery.h"
 #include "node/enrollment.h"
+#include "node/finger_index.h"
 
 namespace dancu::node {
 
 inline constexpr int kCaptureAttempts = 3;
 // What a capture that is matched may take beyond Capture::timeout (the person's time to place the
-// finger), per template compared: libfprint's image readers match serially with bozorth3, 40-70 ms
-// a template on a 2-core machine (docs/performance.md), so a large gallery's check needs minutes,
-// not the capture's timeout.
+// finger), per template libfprint compares: its image readers match serially with bozorth3, 40-70 ms
+// a template on a 2-core machine (docs/performance.md), which is why the duplicate check searches
+// the node's own index instead; only a match-on-chip reader's check still compares every template.
 inline constexpr std::chrono::milliseconds kMatchTimePerTemplate{250};
 
 // Progress for the person at the reader.

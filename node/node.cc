@@ -137,6 +137,22 @@ Result<const DataKey*> Node::data_key() const {
   return &secrets_->data_key;
 }
 
+Result<FingerIndex*> Node::finger_index() {
+  std::lock_guard<std::mutex> lock(finger_index_mu_);
+  if (finger_index_) return finger_index_.get();
+  auto key = data_key();
+  if (!key.ok()) return key.status();
+  auto loaded = FingerIndex::Load(*store_, **key);
+  if (!loaded.ok()) return loaded.status();
+  finger_index_ = std::move(*loaded);
+  return finger_index_.get();
+}
+
+FingerIndex* Node::loaded_finger_index() {
+  std::lock_guard<std::mutex> lock(finger_index_mu_);
+  return finger_index_.get();
+}
+
 storage::KeyLookup Node::KeyLookup() const {
   return [this](uint64_t origin) -> std::optional<storage::PublicKey> {
     if (origin == config_.node_id) return config_.signing_key;

@@ -6,10 +6,12 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
 #include "node/directory.h"
+#include "node/finger_index.h"
 #include "node/key_file.h"
 #include "node/node_config.h"
 #include "storage/log_verify.h"
@@ -59,6 +61,13 @@ class Node {
   // This node's installed certificate chain; FailedPrecondition before `dancu cert install`.
   Result<std::string> OwnChain() const;
 
+  // The fingerprint gallery's 1:N index (node/finger_index.h): built from the store on the first
+  // call, then kept current by the enrollment functions (node/enrollment.h). The same precondition
+  // as data_key(); errors of FingerIndex::Load.
+  Result<FingerIndex*> finger_index();
+  // The index if it has been built, else null.
+  FingerIndex* loaded_finger_index();
+
   // Appends drafts as this node's changes (see Store::Append), under this node's authority
   // (node/authority.h) and the enrollment rules (node/enrollment_rules.h).
   Result<storage::AppendOutcome> Append(std::vector<storage::Draft>& drafts);
@@ -80,6 +89,8 @@ class Node {
   std::unique_ptr<storage::Store> store_;
   std::optional<NodeSecrets> secrets_;
   std::unique_ptr<Directory> directory_;
+  std::mutex finger_index_mu_;  // guards building finger_index_
+  std::unique_ptr<FingerIndex> finger_index_;
 };
 
 }  // namespace dancu::node

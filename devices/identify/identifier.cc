@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
@@ -124,12 +125,18 @@ class Identifier::Shard {
     ++live;
   }
 
-  size_t Remove(std::string_view record_id) {
+  // Removes the record's fingers at `position`, or all of them (nullopt); returns how many.
+  size_t Remove(std::string_view record_id, std::optional<FingerPosition> position) {
     auto it = records.find(std::string(record_id));
     if (it == records.end()) return 0;
-    size_t n = it->second.size();
-    for (uint32_t s : it->second) Kill(s);
-    records.erase(it);
+    size_t n = 0;
+    std::erase_if(it->second, [&](uint32_t s) {
+      if (position && slots[s].position != *position) return false;
+      Kill(s);
+      ++n;
+      return true;
+    });
+    if (it->second.empty()) records.erase(it);
     return n;
   }
 
@@ -197,10 +204,10 @@ Expected<void> Identifier::Insert(std::string_view record_id, FingerPosition pos
   return {};
 }
 
-size_t Identifier::Remove(std::string_view record_id) {
+size_t Identifier::Remove(std::string_view record_id, std::optional<FingerPosition> position) {
   Shard& shard = ShardOf(record_id);
   std::unique_lock lock(shard.mu);
-  return shard.Remove(record_id);
+  return shard.Remove(record_id, position);
 }
 
 Expected<void> Identifier::Build(std::vector<Enrollment> enrollments) {
@@ -327,11 +334,17 @@ Expected<Identification> Identifier::Identify(std::span<const ProbeFinger> probe
       c.record_id = *work[w].record;
       c.votes = work[w].votes;
       c.finger_scores.assign(nf, 0);
+      c.finger_positions.assign(nf, FingerPosition::kUnknown);
       for (uint32_t slot : shard.records.at(c.record_id)) {
         const auto& s = shard.slots[slot];
-        for (size_t f = 0; f < nf; ++f)
-          if (s.position == probe[f].position)
-            c.finger_scores[f] = tables[f]->Match(s.print, scratch).score;
+        for (size_t f = 0; f < nf; ++f) {
+          if (probe[f].position != FingerPosition::kUnknown && s.position != probe[f].position) continue;
+          const int score = tables[f]->Match(s.print, scratch).score;
+          if (score > c.finger_scores[f] || c.finger_positions[f] == FingerPosition::kUnknown) {
+            c.finger_scores[f] = score;
+            c.finger_positions[f] = s.position;
+          }
+        }
       }
       for (int v : c.finger_scores) c.score += v;
     }

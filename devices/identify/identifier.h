@@ -16,13 +16,15 @@
 // verifies at least what an unsharded one does (tests: "sharded or not").
 //
 // Fusion: the fused score of a record is the sum of the matcher scores of each probe finger
-// against the record's template of the same position (0 where the record lacks it).
+// against the record's template of the same position (0 where the record lacks it); a probe
+// finger of unknown position counts its best score against any of the record's fingers.
 // Decision: duplicate when the best fused score reaches Threshold(gallery fingers, probe fingers)
 // = probe fingers × (kThresholdBase + kThresholdPerDecade × log10(max(1, fingers / 1000))).
 // The per-finger base is set above the impostor scores measured on synthetic fingers (the best
 // impostor of a probe grows about linearly in log N, like the maximum of N light-tailed scores),
 // so the false-match rate of a search stays roughly constant as the gallery grows instead of
-// rising with N. Real prints need it re-measured (issue 11, `dancu biometric eval`).
+// rising with N. The base is calibrated on real prints (FVC2002 B, `dancu biometric eval`,
+// docs/performance.md): 36 keeps the FMR of one comparison under 0.1 % there.
 //
 // Ownership: the Identifier owns copies of every inserted template and its worker threads.
 // Thread-safety: every method may be called concurrently. Each shard has a shared_mutex:
@@ -46,6 +48,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -70,7 +73,7 @@ enum class FingerPosition : uint8_t {
   kLeftLittle = 10,
 };
 
-inline constexpr double kThresholdBase = 30;
+inline constexpr double kThresholdBase = 36;
 inline constexpr double kThresholdPerDecade = 5;
 
 struct IdentifierOptions {
@@ -82,6 +85,8 @@ struct IdentifierOptions {
 };
 
 struct ProbeFinger {
+  // Compared with the record's finger at this position; kUnknown: with each of its fingers, the
+  // best counting (a print offered as the wrong finger, or a finger of unknown position).
   FingerPosition position = FingerPosition::kUnknown;
   Template print;
 };
@@ -96,6 +101,8 @@ struct Candidate {
   std::string record_id;
   int score = 0;                  // fused: sum of finger_scores
   std::vector<int> finger_scores; // one per probe finger, in the probe's order
+  // The record's finger each probe finger was scored against (kUnknown: none of that position).
+  std::vector<FingerPosition> finger_positions;
   uint32_t votes = 0;             // index votes, summed over probe fingers
 };
 
@@ -115,8 +122,9 @@ class Identifier {
 
   // Adds or replaces the template of (record, position).
   Expected<void> Insert(std::string_view record_id, FingerPosition position, Template print);
-  // Removes every finger of the record; returns how many.
-  size_t Remove(std::string_view record_id);
+  // Removes the record's finger at `position`, or every finger of the record (nullopt); returns
+  // how many.
+  size_t Remove(std::string_view record_id, std::optional<FingerPosition> position = std::nullopt);
   // Replaces the whole gallery (the start-up rebuild from the store); keys computed on all cores.
   // All or nothing: the first bad enrollment is reported and the gallery is left as it was.
   Expected<void> Build(std::vector<Enrollment> enrollments);

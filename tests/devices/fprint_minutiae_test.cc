@@ -1,24 +1,23 @@
 // devices/fprint_minutiae: libfprint's serialised prints of an image device (virtual_image fed
 // the NIST prints, the real NBIS pipeline) become dancu templates that our own matcher compares.
 #include <glib.h>
-#include <png.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <filesystem>
+#include <memory>
+#include <span>
 #include <stdexcept>
 
 #include "devices/fprint_minutiae.h"
 #include "devices/identify/identifier.h"
+#include "tools/fixtures/image_minutiae.h"
 #include "devices/identify/matcher.h"
 #include "tests/devices/virtual_drivers.h"
 
 namespace dancu::devices {
 namespace {
 
-using testing::Await;
-using testing::EventLog;
-using testing::GreyImage;
-using testing::kPatience;
 using testing::LoadPrint;
 
 // fp_print_serialize's layout, built by hand: "FP3" + (issbymsmsia{sv}v).
@@ -88,49 +87,40 @@ TEST_CASE("a serialised NBIS print converts to our template", "[virtual_image][m
 
 namespace {
 
+// libfprint's virtual_image reader, driven by tools/fixtures/image_minutiae (what `dancu biometric eval`
+// uses); every failure fails the test.
 class VirtualImage {
  public:
-  VirtualImage() : reader_("virtual_image", "FP_VIRTUAL_IMAGE"), client_(reader_.socket_path()) {}
+  VirtualImage() {
+    auto started = ImageMinutiae::Start();
+    if (!started.ok()) throw std::runtime_error(started.error().message());
+    images_ = std::move(started).value();
+  }
 
+  // One enrollment, every capture `print`: libfprint's serialised print.
   Template Enroll(const GreyImage& print) {
-    EventLog log;
-    auto enrolled = reader_.reader().Enroll(reader_.device().id, {kPatience, log.Callback()});
-    for (int stage = 1; stage <= reader_.device().enroll_stages; ++stage) {
-      REQUIRE(log.WaitFor(ScanEvent::Kind::kPlaceFinger, stage));
-      client_.SendImage(print);
-    }
-    Result<Template> result = Await(std::move(enrolled));
+    Result<Template> result = images_->Enroll(std::span(&print, 1));
     REQUIRE(result.ok());
     return std::move(result).value();
   }
-  int stages() const { return reader_.device().enroll_stages; }
+  int stages() const { return images_->stages(); }
 
-  // Enrolls `image` and converts the print.
+  // `image`'s minutiae as our template (one view).
   identify::Template EnrollTemplate(const GreyImage& image) {
-    auto t = MinutiaeFromPrint(Enroll(image), static_cast<uint16_t>(image.width),
-                               static_cast<uint16_t>(image.height));
+    auto t = images_->EnrollTemplate(std::span(&image, 1));
     REQUIRE(t.ok());
     return std::move(t).value();
   }
 
  private:
-  testing::VirtualReader reader_;
-  testing::VirtualImageClient client_;
+  std::unique_ptr<ImageMinutiae> images_;
 };
 
 // An 8-bit greyscale PNG (the FVC images; LoadPrint reads the NIST prints' alpha channel instead).
 GreyImage LoadGrey(const std::string& path) {
-  png_image png{};
-  png.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_file(&png, path.c_str())) throw std::runtime_error(path + ": " + png.message);
-  png.format = PNG_FORMAT_GRAY;
-  GreyImage image;
-  image.width = static_cast<int32_t>(png.width);
-  image.height = static_cast<int32_t>(png.height);
-  image.pixels.resize(PNG_IMAGE_SIZE(png));
-  if (!png_image_finish_read(&png, nullptr, image.pixels.data(), 0, nullptr))
-    throw std::runtime_error(path + ": " + png.message);
-  return image;
+  auto image = LoadGreyPng(path);
+  if (!image.ok()) throw std::runtime_error(image.error().message());
+  return std::move(image).value();
 }
 
 }  // namespace
@@ -162,6 +152,29 @@ TEST_CASE("an image device's enrolled print becomes a template our matcher recog
                          << first.value().views[0].size());
   CHECK(same > 2 * different);
   CHECK(same >= 60);
+}
+
+TEST_CASE("an image libfprint rejects has no view; the others still make a template",
+          "[virtual_image][minutiae]") {
+  auto started = ImageMinutiae::Start();
+  REQUIRE(started.ok());
+  ImageMinutiae& images = *started.value();
+  const GreyImage whorl = LoadPrint("whorl");
+  GreyImage blank = whorl;
+  std::fill(blank.pixels.begin(), blank.pixels.end(), uint8_t{255});  // no ridges, no minutiae
+  auto extracted = images.Extract(std::vector<GreyImage>{blank, whorl});
+  REQUIRE(extracted.ok());
+  REQUIRE(extracted.value().size() == 2);
+  CHECK_FALSE(extracted.value()[0].has_value());
+  REQUIRE(extracted.value()[1].has_value());
+  CHECK(extracted.value()[1]->views.size() == 1);
+  CHECK(extracted.value()[1]->views[0].size() >= 12);
+  auto enrolled = images.EnrollTemplate(std::vector<GreyImage>{whorl, blank, whorl});
+  REQUIRE(enrolled.ok());
+  CHECK(enrolled.value().views.size() == 2);
+  auto none = images.EnrollTemplate(std::vector<GreyImage>{blank});
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().code() == ErrorCode::kRetryScan);
 }
 
 TEST_CASE("different impressions of real fingers (FVC2002) are identified through our templates",

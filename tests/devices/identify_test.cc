@@ -448,6 +448,37 @@ TEST_CASE("the identifier inserts, replaces and removes records", "[identify][id
   CHECK(id.MemoryBytes() > id.IndexMemoryBytes());
 }
 
+TEST_CASE("a finger of unknown position is compared with every finger, and one finger can be removed",
+          "[identify][identifier]") {
+  std::mt19937_64 rng(11);
+  Identifier id(IdentifierOptions{.shards = 2});
+  std::vector<Person> persons;
+  for (size_t i = 0; i < 100; ++i) {
+    persons.push_back({synthetic::MakeFinger(rng), synthetic::MakeFinger(rng)});
+    REQUIRE(id.Insert(Id(i), FingerPosition::kRightIndex, Enrolled(persons[i].right, rng)).ok());
+    REQUIRE(id.Insert(Id(i), FingerPosition::kLeftIndex, Enrolled(persons[i].left, rng)).ok());
+  }
+  // Person 7's left index offered as a right thumb finds nothing at that position...
+  std::vector<ProbeFinger> as_thumb = {{FingerPosition::kRightThumb, Probe(persons[7].left, rng)}};
+  CHECK_FALSE(id.Identify(as_thumb).value().duplicate);
+  // ...and, of unknown position, finds the left index it is.
+  std::vector<ProbeFinger> unknown = {{FingerPosition::kUnknown, as_thumb[0].print}};
+  auto found = id.Identify(unknown).value();
+  REQUIRE(found.duplicate);
+  CHECK(found.candidates.at(0).record_id == Id(7));
+  CHECK(found.candidates[0].finger_positions.at(0) == FingerPosition::kLeftIndex);
+
+  CHECK(id.Remove(Id(7), FingerPosition::kLeftIndex) == 1);
+  CHECK(id.Remove(Id(7), FingerPosition::kLeftIndex) == 0);
+  CHECK(id.fingers() == 199);
+  auto gone = id.Identify(unknown).value();
+  CHECK_FALSE(gone.duplicate);
+  std::vector<ProbeFinger> right = {{FingerPosition::kUnknown, Probe(persons[7].right, rng)}};
+  auto kept = id.Identify(right).value();
+  CHECK(kept.duplicate);
+  CHECK(kept.candidates.at(0).finger_positions.at(0) == FingerPosition::kRightIndex);
+}
+
 TEST_CASE("searches and writes run concurrently", "[identify][identifier]") {
   std::mt19937_64 rng(10);
   Identifier id(IdentifierOptions{.shards = 3, .threads = 2});

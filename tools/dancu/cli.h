@@ -76,5 +76,6 @@ void AddReplicationCommands(CLI::App& app, Runner& runner);  // sync, quarantine
 void AddServeCommands(CLI::App& app, Runner& runner);     // serve
 void AddSimCommands(CLI::App& app, Runner& runner);       // sim (tools/sim)
 void AddBundleCommands(CLI::App& app, Runner& runner);    // bundle export|import
+void AddBiometricCommands(CLI::App& app, Runner& runner); // biometric eval (cmd_biometric.cc)
 
 }  // namespace dancu::tools

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   dancu::tools::AddServeCommands(app, runner);
   dancu::tools::AddSimCommands(app, runner);
   dancu::tools::AddBundleCommands(app, runner);
+  dancu::tools::AddBiometricCommands(app, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
