@@ -4,6 +4,8 @@
 
 #include <capnp/message.h>
 
+#include <filesystem>
+
 #include "storage/canonical.h"
 #include "storage/change.capnp.h"
 #include "storage/log_verify.h"
@@ -13,10 +15,14 @@
 namespace dancu::storage {
 namespace {
 
+using testing::AddResidents;
+using testing::AppendAll;
 using testing::DraftFromJson;
 using testing::EditRawFamily;
 using testing::OpenStore;
+using testing::RunOf;
 using testing::TempDir;
+using testing::TrustOnly;
 using testing::ValidResident;
 
 constexpr int kBatches = 4;
@@ -216,6 +222,119 @@ TEST_CASE("counters kept for a unit without residents are detected") {
     REQUIRE(store->PutMeta(layout::TallyKey("00004"), UnitTally{1, 0, 0, 0, 0}.Serialize()).ok());
   }
   RequireCorruption(f.Verify(), "no resident");
+}
+
+// A hub that holds a commune's log of many residents and changed some of them itself: records
+// with changes from two origins, more records than a chunk, and changes enough to spill the sort.
+struct ManyRecords {
+  static constexpr int kBatches = 3;
+  static constexpr int kPerBatch = 1000;
+  static constexpr int kEdited = 700;  // records changed again, by the hub
+  static constexpr const char* kNames[] = {"Mai", "Lan", "Hoa", "Cúc", "Đào"};
+
+  TempDir dir;
+  SigningKey commune_key = SigningKey::Generate();
+  SigningKey hub_key = SigningKey::Generate();
+  std::string db = dir.Sub("hub");
+  std::string scratch = dir.Sub("scratch");
+
+  ManyRecords() {
+    std::filesystem::create_directories(scratch);
+    auto commune = OpenStore(dir.Sub("commune"));
+    std::vector<std::string> ids;
+    for (int b = 0; b < kBatches; ++b) {
+      auto added = AddResidents(*commune, commune_key, static_cast<uint32_t>(1 + b * kPerBatch), kPerBatch);
+      ids.insert(ids.end(), added.begin(), added.end());
+    }
+    auto hub = OpenStore(db);
+    const uint64_t last = kBatches * kPerBatch;
+    for (uint64_t first = 1; first <= last; first += kPerBatch) {
+      auto outcome = hub->Ingest(RunOf(*commune, commune_key.node_id(), first, first + kPerBatch - 1), TrustOnly(commune_key));
+      REQUIRE(outcome.ok());
+      REQUIRE(outcome->verdict == IngestOutcome::Verdict::kApplied);
+    }
+    for (int b = 0; b < 2; ++b) {
+      std::vector<Draft> drafts;
+      for (int i = b * kEdited / 2; i < (b + 1) * kEdited / 2; ++i) {
+        // Every seventh record, so the edited ones are spread over the id order.
+        drafts.push_back(DraftFromJson(schema::Operation::UPDATE, ids[static_cast<size_t>(i * 7) % ids.size()],
+                                       {{"full_name", std::string("Trần Thị ") + kNames[i % 5]}}));
+      }
+      AppendAll(*hub, std::move(drafts), hub_key);
+    }
+  }
+
+  Result<VerifyReport> Verify(unsigned threads, size_t sort_memory_bytes) {
+    auto store = OpenStore(db);
+    KeyLookup keys = [this](uint64_t origin) -> std::optional<PublicKey> {
+      if (origin == commune_key.node_id()) return commune_key.public_key();
+      if (origin == hub_key.node_id()) return hub_key.public_key();
+      return std::nullopt;
+    };
+    VerifyOptions options;
+    options.scratch_dir = scratch;
+    options.threads = threads;
+    options.sort_memory_bytes = sort_memory_bytes;
+    return VerifyStore(*store, keys, options);
+  }
+
+  bool ScratchLeft() const { return !std::filesystem::is_empty(scratch); }
+};
+
+TEST_CASE("a store of many records verifies alike in memory and through the disk-backed sort, on one thread or more") {
+  ManyRecords m;
+  const Hash256 stored = OpenStore(m.db)->state_digest().Digest();
+  for (unsigned threads : {1u, 3u}) {
+    for (size_t memory : {size_t{64} << 10, size_t{64} << 20}) {
+      INFO("threads " << threads << ", sort memory " << memory);
+      auto report = m.Verify(threads, memory);
+      INFO(report.status().ToString());
+      REQUIRE(report.ok());
+      CHECK(report->origins == 2);
+      CHECK(report->entries == ManyRecords::kBatches * ManyRecords::kPerBatch + ManyRecords::kEdited);
+      CHECK(report->checkpoints == ManyRecords::kBatches + 2);
+      CHECK(report->records == ManyRecords::kBatches * ManyRecords::kPerBatch);
+      CHECK(report->state_hash == stored);
+      CHECK_FALSE(m.ScratchLeft());
+    }
+  }
+}
+
+TEST_CASE("with a spilled sort, a record or index entry altered outside the log is still found, and no scratch space is left") {
+  ManyRecords m;
+  std::string victim;
+  SECTION("a record") {
+    EditRawFamily(m.db, layout::kRecordFamily, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+      it->SeekToLast();  // the last in id order: after every chunk
+      REQUIRE(it->Valid());
+      victim = it->key().ToString();
+      it->Prev();
+      std::string other = it->value().ToString();
+      it.reset();
+      REQUIRE(db->Put(rocksdb::WriteOptions(), cf, victim, other).ok());
+    });
+    RequireCorruption(m.Verify(2, 64 << 10), "record " + victim + " differs");
+  }
+  SECTION("a record deleted") {
+    EditRawFamily(m.db, layout::kRecordFamily, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+      it->SeekToFirst();
+      for (int i = 0; i < 2500; ++i) it->Next();
+      REQUIRE(it->Valid());
+      victim = it->key().ToString();
+      it.reset();
+      REQUIRE(db->Delete(rocksdb::WriteOptions(), cf, victim).ok());
+    });
+    RequireCorruption(m.Verify(2, 64 << 10), "record " + victim + " is missing");
+  }
+  SECTION("an index entry added") {
+    EditRawFamily(m.db, layout::kIndexFamily, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
+      REQUIRE(db->Put(rocksdb::WriteOptions(), cf, std::string("u00715\0zzz", 10), "").ok());
+    });
+    RequireCorruption(m.Verify(2, 64 << 10), "index entry of kind 'u'");
+  }
+  CHECK_FALSE(m.ScratchLeft());
 }
 
 }  // namespace
