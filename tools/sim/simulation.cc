@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <rocksdb/env.h>
 #include <optional>
 #include <set>
 
@@ -17,6 +18,7 @@
 #include "replication/session.h"
 #include "storage/canonical.h"
 #include "storage/change.capnp.h"
+#include "storage/fault_fs.h"
 #include "storage/ingest.capnp.h"
 #include "storage/log_verify.h"
 #include "storage/record_fold.h"
@@ -64,6 +66,12 @@ struct SimNode {
   // (work done offline on the copy is authored again after the entries that came back).
   uint64_t acked = 0;
   uint64_t forged_seq = 0;  // its first forged change, 0 if none
+  // Its disk: syncs mark what a power cut keeps (storage/fault_fs.h); its store's environment.
+  std::shared_ptr<storage::FaultFs> disk = std::make_shared<storage::FaultFs>(storage::FaultFs::Options{});
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(disk);
+  // While crashed: what it held when the power went, all of which it had acknowledged as durable.
+  std::optional<storage::VersionVector> held_at_crash;
+  storage::Hash256 digest_at_crash{};
 };
 
 struct RecordInfo {
@@ -119,6 +127,7 @@ class Simulation {
   void Send(int l, int from, std::string frame, bool faults);
   void Cut(int l, const std::string& why);
   void Crash(int n);
+  Status Restart(int n);  // reopens a crashed node and checks that its power cut lost nothing (check 5)
   void Close(int n, const std::string& why);  // cuts its links and closes its store
   bool Recovering(int n) const { return nodes_[n].node && nodes_[n].node->store().RecoveryTarget().has_value(); }
   void Backup(int n);
@@ -172,7 +181,7 @@ void Simulation::Trace(const std::string& line) {
 }
 
 Status Simulation::OpenNode(int n) {
-  auto opened = OpenSimNode(dir_, nodes_[n].spec, ClockOf(n));
+  auto opened = OpenSimNode(dir_, nodes_[n].spec, ClockOf(n), nodes_[n].env.get());
   if (!opened.ok()) return opened.status();
   nodes_[n].node = std::move(opened.value());
   return Status::Ok();
@@ -466,13 +475,44 @@ void Simulation::Close(int n, const std::string& why) {
   nodes_[n].node.reset();
 }
 
+// The power goes: the node's store is dropped without a clean close (every write it still tries
+// fails), and its disk keeps only what was synced, the last writes torn at random.
 void Simulation::Crash(int n) {
-  if (!nodes_[n].node) return;
+  SimNode& node = nodes_[n];
+  if (!node.node) return;
+  node.held_at_crash = node.node->store().version_vector();
+  node.digest_at_crash = node.node->store().state_digest().Digest();
+  node.disk->PowerOff();
   Close(n, "crash");
+  auto cut = node.disk->PowerOn(rng_.Next());
+  if (!cut.ok()) return Fail("harness: power cut of " + Name(n) + ": " + cut.status().ToString());
+  result_.cut_bytes += cut->bytes_dropped;
+  result_.cut_files += cut->files_cut + cut->files_removed;
   ++result_.crashes;
   const uint64_t down = rng_.Between(kMinuteMs, 18 * kHourMs);
   Trace("crash " + Name(n) + " for " + std::to_string(down / kMinuteMs) + " min");
   Schedule(now_ + down, {Kind::kRestart, n, 0, 0, {}});
+}
+
+Status Simulation::Restart(int n) {
+  DANCU_RETURN_IF_ERROR(OpenNode(n));
+  SimNode& node = nodes_[n];
+  if (!node.held_at_crash) return Status::Ok();
+  const auto after = node.node->store().version_vector();
+  for (const auto& [origin, seq] : *node.held_at_crash) {
+    auto it = after.find(origin);
+    const uint64_t kept = it == after.end() ? 0 : it->second;
+    if (kept < seq) {
+      Fail("check 5: " + Name(n) + " held origin " + Hex(origin) + " up to seq " + std::to_string(seq) +
+           " before a power cut, only up to " + std::to_string(kept) + " after it");
+      break;
+    }
+  }
+  if (result_.ok && node.node->store().state_digest().Digest() != node.digest_at_crash) {
+    Fail("check 5: " + Name(n) + "'s state hash after a power cut differs from the one it had");
+  }
+  node.held_at_crash.reset();
+  return Status::Ok();
 }
 
 // An officer copies the node's data directory (the node closed for it, as a careful one would).
@@ -498,6 +538,8 @@ void Simulation::Restore(int n) {
   if (open) Close(n, "restore");
   std::error_code ec;
   std::filesystem::remove_all(dir_ + "/" + Name(n), ec);
+  nodes_[n].disk->Forget();  // the copy's files are as durable as they are
+  nodes_[n].held_at_crash.reset();
   std::filesystem::copy(BackupDir(dir_, Name(n)), dir_ + "/" + Name(n), std::filesystem::copy_options::recursive, ec);
   if (ec) return Fail("harness: restore of " + Name(n) + ": " + ec.message());
   Status opened = OpenNode(n);
@@ -550,7 +592,7 @@ void Simulation::Handle(Event& e) {
     case Kind::kCrash: Crash(e.target); break;
     case Kind::kRestart: {
       if (nodes_[e.target].node) break;
-      Status opened = OpenNode(e.target);
+      Status opened = Restart(e.target);
       if (!opened.ok()) Fail("restart of " + Name(e.target) + " failed: " + opened.ToString());
       Trace("restart " + Name(e.target));
       break;
@@ -681,7 +723,7 @@ void Simulation::Heal() {
   Trace("healing: every link up, every node running, no faults");
   for (size_t n = 0; n < nodes_.size(); ++n) {
     if (!nodes_[n].node) {
-      Status opened = OpenNode(static_cast<int>(n));
+      Status opened = Restart(static_cast<int>(n));
       if (!opened.ok()) return Fail("restart of " + Name(static_cast<int>(n)) + " failed: " + opened.ToString());
     }
   }
@@ -922,7 +964,8 @@ void Simulation::Check() {
 
 Result<SimResult> Simulation::Run() {
   DANCU_RETURN_IF_ERROR(world_.CopyTo(dir_));
-  for (const NodeSpec& spec : world_.nodes()) nodes_.push_back({spec, nullptr, 0, 0, 0});
+  nodes_.resize(world_.nodes().size());
+  for (size_t i = 0; i < nodes_.size(); ++i) nodes_[i].spec = world_.nodes()[i];
   for (size_t i = 0; i < nodes_.size(); ++i) {
     DANCU_RETURN_IF_ERROR(OpenNode(static_cast<int>(i)));
     if (rng_.Chance(0.4)) nodes_[i].skew_ms = rng_.BetweenSigned(-kMaxSkewMs, kMaxSkewMs);
@@ -1033,7 +1076,8 @@ std::string Summary(uint64_t seed, const SimResult& r) {
           std::to_string(r.frames) + " changes " + std::to_string(r.appends) + " rejected " +
           std::to_string(r.rejected) + " sessions " + std::to_string(r.sessions_synced) + "+" +
           std::to_string(r.sessions_cut) + "cut errors " + std::to_string(r.session_errors) + " crashes " +
-          std::to_string(r.crashes) + " partitions " + std::to_string(r.partitions) + " forged " +
+          std::to_string(r.crashes) + " (cut " + std::to_string(r.cut_bytes) + " B of " +
+          std::to_string(r.cut_files) + " files) partitions " + std::to_string(r.partitions) + " forged " +
           std::to_string(r.forged) + " restores " + std::to_string(r.restores) + " bundles " + std::to_string(r.bundles) + " quarantined " +
           std::to_string(r.quarantined) + " conflicts " +
           std::to_string(r.conflicts) + " heal-rounds " + std::to_string(r.heal_rounds);
