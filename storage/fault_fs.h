@@ -21,6 +21,9 @@
 // before, or by another process) are durable as they are; the info log (LOG) is written by the
 // base's logger and kept whole.
 //
+// The base must keep its files at the paths it is given (PowerOn truncates them there), as the
+// local file system does.
+//
 // Deterministic: what PowerOn keeps depends only on what was written and synced, and on the seed.
 // Thread-safety: all methods are safe to call concurrently (RocksDB writes from its background
 // threads too). Ownership: held by shared_ptr; the files it opens point to it, so it must outlive
