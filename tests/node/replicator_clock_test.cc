@@ -40,7 +40,6 @@ TEST_CASE("the replicator's next session is due on its given clock, and link tim
   ReplicatorOptions child_options;
   child_options.parent = (*parent)->endpoint();
   child_options.interval = std::chrono::hours(1);
-  child_options.heartbeat = std::chrono::hours(1);
   clocks(child_options);
   auto child = Replicator::Start(net.commune_a(), child_options);
   INFO(child.status().ToString());
