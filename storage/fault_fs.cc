@@ -1,5 +1,6 @@
 #include "storage/fault_fs.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <string_view>
 #include <utility>
@@ -189,39 +190,34 @@ IOStatus FaultFs::OnDirectorySync(const std::string& dir) {
   return IOStatus::OK();
 }
 
-IOStatus FaultFs::NewWritableFile(const std::string& fname, const rocksdb::FileOptions& options,
-                                  std::unique_ptr<rocksdb::FSWritableFile>* result, IODebugContext* dbg) {
+IOStatus FaultFs::OpenTracked(const std::string& fname, const rocksdb::FileOptions& options, bool reopen,
+                              std::unique_ptr<rocksdb::FSWritableFile>* result, IODebugContext* dbg) {
   IOStatus s = CheckPower();
   if (!s.ok()) return s;
   const bool existed = target()->FileExists(fname, options.io_options, dbg).ok();
   std::unique_ptr<rocksdb::FSWritableFile> base;
-  s = target()->NewWritableFile(fname, options, &base, dbg);
+  s = reopen ? target()->ReopenWritableFile(fname, options, &base, dbg)
+             : target()->NewWritableFile(fname, options, &base, dbg);
   if (!s.ok()) return s;
+  const uint64_t size = reopen ? base->GetFileSize(options.io_options, dbg) : 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    files_[fname] = Tracked{0, 0, existed};
+    // A reopened file's bytes are as durable as they were.
+    auto [it, added] = files_.try_emplace(fname, Tracked{size, size, existed});
+    if (!added) it->second = Tracked{size, reopen ? std::min(it->second.synced, size) : 0, it->second.name_durable};
   }
   *result = std::make_unique<File>(*this, fname, std::move(base));
   return IOStatus::OK();
 }
 
+IOStatus FaultFs::NewWritableFile(const std::string& fname, const rocksdb::FileOptions& options,
+                                  std::unique_ptr<rocksdb::FSWritableFile>* result, IODebugContext* dbg) {
+  return OpenTracked(fname, options, false, result, dbg);
+}
+
 IOStatus FaultFs::ReopenWritableFile(const std::string& fname, const rocksdb::FileOptions& options,
                                      std::unique_ptr<rocksdb::FSWritableFile>* result, IODebugContext* dbg) {
-  IOStatus s = CheckPower();
-  if (!s.ok()) return s;
-  const bool existed = target()->FileExists(fname, options.io_options, dbg).ok();
-  std::unique_ptr<rocksdb::FSWritableFile> base;
-  s = target()->ReopenWritableFile(fname, options, &base, dbg);
-  if (!s.ok()) return s;
-  const uint64_t size = base->GetFileSize(options.io_options, dbg);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    // What the file held before is as durable as it was.
-    auto [it, added] = files_.try_emplace(fname, Tracked{size, size, existed});
-    if (!added) it->second.size = size;
-  }
-  *result = std::make_unique<File>(*this, fname, std::move(base));
-  return IOStatus::OK();
+  return OpenTracked(fname, options, true, result, dbg);
 }
 
 IOStatus FaultFs::ReuseWritableFile(const std::string&, const std::string&, const rocksdb::FileOptions&,

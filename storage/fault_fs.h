@@ -101,6 +101,9 @@ class FaultFs : public rocksdb::FileSystemWrapper {
     uint64_t synced = 0;       // of which durable
     bool name_durable = true;  // its directory was fsynced since it was created
   };
+  // Opens `fname` through the base for writing (anew, or to append if `reopen`) and tracks it.
+  rocksdb::IOStatus OpenTracked(const std::string& fname, const rocksdb::FileOptions& options, bool reopen,
+                                std::unique_ptr<rocksdb::FSWritableFile>* result, rocksdb::IODebugContext* dbg);
   // IOError while the power is off (requires mu_).
   rocksdb::IOStatus CheckPowerLocked() const;
   rocksdb::IOStatus OnAppend(const std::string& fname, uint64_t bytes);

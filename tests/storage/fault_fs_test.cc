@@ -97,79 +97,75 @@ TEST_CASE("a torn write keeps a prefix of the unsynced tail, the same for the sa
   CHECK(lengths.size() > 10);  // the seed decides how much survives
 }
 
-// A store on a fault file system, as the simulator opens one.
+// A store on a fault file system, as the simulator opens one, opened with sync and holding the
+// residents `serial`.. `serial + count - 1` of one key.
 struct FaultStore {
+  TempDir dir;
+  SigningKey key = SigningKey::Generate();
   std::shared_ptr<FaultFs> fs = std::make_shared<FaultFs>(FaultFs::Options{});
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
   std::unique_ptr<Store> store;
 
-  void Open(const std::string& path, bool sync) {
+  FaultStore(uint32_t serial, int count) {
+    Open(true);
+    AddResidents(*store, key, serial, count);
+  }
+  void Open(bool sync) {
     store.reset();
     StoreOptions options;
     options.create_if_missing = true;
     options.sync = sync;
     options.env = env.get();
-    auto opened = Store::Open(path, options);
+    auto opened = Store::Open(dir.Sub("db"), options);
     INFO(opened.status().ToString());
     REQUIRE(opened.ok());
     store = std::move(opened.value());
   }
   // The power goes while the store is open; it comes back with `seed`'s cut; the store reopens.
-  void CutPower(const std::string& path, uint64_t seed, bool sync) {
+  void CutPower(uint64_t seed) {
     fs->PowerOff();
     store.reset();
     REQUIRE(fs->PowerOn(seed).ok());
-    Open(path, sync);
+    Open(true);
   }
-  uint64_t Held(const SigningKey& key) const {
+  uint64_t Held() const {
     const auto vv = store->version_vector();
     return vv.count(key.node_id()) ? vv.at(key.node_id()) : 0;
   }
 };
 
 TEST_CASE("appends acknowledged with sync survive a power cut") {
-  TempDir dir;
-  SigningKey key = SigningKey::Generate();
-  FaultStore db;
-  db.Open(dir.Sub("db"), true);
+  FaultStore db(1, 3);
   for (uint64_t seed = 1; seed <= 5; ++seed) {
-    const auto ids = AddResidents(*db.store, key, static_cast<uint32_t>(seed * 10), 3);
+    const auto ids = AddResidents(*db.store, db.key, static_cast<uint32_t>(seed * 10), 3);
     const auto digest = db.store->state_digest().Digest();
-    db.CutPower(dir.Sub("db"), seed, true);
-    CHECK(db.Held(key) == 3 * seed);  // one seq per resident
+    db.CutPower(seed);
+    CHECK(db.Held() == 3 * seed + 3);  // one seq per resident
     CHECK(db.store->state_digest().Digest() == digest);
     for (const auto& id : ids) CHECK(db.store->GetRecord(id)->has_value());
   }
 }
 
 TEST_CASE("an append written without sync is lost by a power cut") {
-  TempDir dir;
-  SigningKey key = SigningKey::Generate();
-  FaultStore db;
-  db.Open(dir.Sub("db"), true);
-  AddResidents(*db.store, key, 1, 2);
-  db.Open(dir.Sub("db"), false);  // closed cleanly, reopened without fsync
-  AddResidents(*db.store, key, 10, 2);
-  CHECK(db.Held(key) == 4);
-  db.CutPower(dir.Sub("db"), 3, true);
-  CHECK(db.Held(key) == 2);
+  FaultStore db(1, 2);
+  db.Open(false);  // closed cleanly, reopened without fsync
+  AddResidents(*db.store, db.key, 10, 2);
+  CHECK(db.Held() == 4);
+  db.CutPower(3);
+  CHECK(db.Held() == 2);
 }
 
 TEST_CASE("a failed fsync is an IOError of the append, and the change is not kept") {
-  TempDir dir;
-  SigningKey key = SigningKey::Generate();
-  FaultStore db;
-  db.Open(dir.Sub("db"), true);
-  AddResidents(*db.store, key, 1, 1);
+  FaultStore db(1, 1);
   db.fs->FailSyncs(1);
   std::vector<Draft> drafts;
   drafts.push_back(testing::DraftFromJson(schema::Operation::CREATE, "", testing::ValidResident(5)));
-  auto outcome = db.store->Append(drafts, key);
+  auto outcome = db.store->Append(drafts, db.key);
   REQUIRE_FALSE(outcome.ok());
   CHECK(outcome.status().code() == Status::Code::kIOError);
   CHECK(outcome.status().message().find("injected fsync failure") != std::string::npos);
-  db.CutPower(dir.Sub("db"), 1, true);
-  CHECK(db.Held(key) == 1);
+  db.CutPower(1);
+  CHECK(db.Held() == 1);
 }
 
 }  // namespace
