@@ -16,6 +16,10 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kPoll{20};
 
 uint64_t NowMs() { return storage::HybridClock::SystemMillis(); }
+uint64_t SteadyMs() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count());
+}
 
 std::string KeyHex(const replication::CurveKey& key) {
   return storage::ToHex(std::string_view(reinterpret_cast<const char*>(key.data()), 8));
@@ -66,8 +70,8 @@ struct Replicator::Loop {
   std::unique_ptr<replication::Client> client;
   std::unique_ptr<replication::Session> upstream;
   bool was_connected = false;
-  Clock::time_point next_session{};
-  Clock::time_point next_heartbeat{};
+  uint64_t next_session = 0;  // on options_.steady_ms
+  uint64_t next_heartbeat = 0;
   size_t parent_status = 0;
 };
 
@@ -75,9 +79,11 @@ Replicator::Replicator(Node& node, ReplicatorOptions options) : node_(node), opt
 
 Result<std::unique_ptr<Replicator>> Replicator::Start(Node& node, ReplicatorOptions options) {
   if (!options.log) options.log = [](std::string_view) {};
+  if (!options.steady_ms) options.steady_ms = SteadyMs;
+  if (!options.wall_ms) options.wall_ms = NowMs;
   std::unique_ptr<Replicator> r(new Replicator(node, std::move(options)));
   r->loop_ = std::make_unique<Loop>();
-  r->loop_->host = std::make_unique<NodeSessionHost>(node, r->options_.log, NowMs);
+  r->loop_->host = std::make_unique<NodeSessionHost>(node, r->options_.log, r->options_.wall_ms);
   auto own_chain = node.OwnChain();
   if (!own_chain.ok()) return own_chain.status();
 
@@ -149,11 +155,11 @@ void Replicator::Run() {
     auto frames = session.OnMessage(in.message.get(), in.frame_bytes);
     const bool synced = session.synced();
     update(status, [&](LinkStatus& s) {
-      s.last_seen_ms = NowMs();
+      s.last_seen_ms = options_.wall_ms();
       s.changes_received += session.stats().changes_applied - applied_before;
       s.refused += session.stats().segments_refused - refused_before;
       if (!frames.ok()) s.last_error = frames.status().ToString();
-      if (synced) s.last_synced_ms = NowMs();
+      if (synced) s.last_synced_ms = options_.wall_ms();
       if (session.peer()) s.node_id = session.peer()->node_id, s.unit = session.peer()->unit;
     });
     if (!frames.ok()) {
@@ -198,7 +204,7 @@ void Replicator::Run() {
       for (auto& in : inbound.ok() ? *inbound : none) {
         if (loop.upstream && !feed(*loop.upstream, in, loop.parent_status, send)) loop.upstream.reset();
       }
-      const auto now = Clock::now();
+      const uint64_t now = options_.steady_ms();
       const bool connected = loop.client->connected();
       if (!connected && loop.was_connected) {
         loop.upstream.reset();  // what was in flight is lost; the next session resumes
@@ -208,7 +214,7 @@ void Replicator::Run() {
       if (connected) {
         if (loop.upstream && loop.upstream->synced()) {
           loop.upstream.reset();
-          loop.next_session = now + options_.interval;
+          loop.next_session = now + static_cast<uint64_t>(options_.interval.count());
         }
         if (!loop.upstream && now >= loop.next_session) {
           replication::SessionOptions session_options;
@@ -216,11 +222,11 @@ void Replicator::Run() {
           loop.upstream = std::make_unique<replication::Session>(*loop.host, std::move(session_options));
           update(loop.parent_status, [](LinkStatus& s) { ++s.sessions; });
           if (!SendAll(loop.upstream->Start(), send)) loop.upstream.reset();
-          loop.next_heartbeat = now + options_.heartbeat;
+          loop.next_heartbeat = now + static_cast<uint64_t>(options_.heartbeat.count());
         }
         if (now >= loop.next_heartbeat) {
           (void)send(replication::EncodeHeartbeat());
-          loop.next_heartbeat = now + options_.heartbeat;
+          loop.next_heartbeat = now + static_cast<uint64_t>(options_.heartbeat.count());
         }
       }
     }

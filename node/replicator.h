@@ -36,6 +36,13 @@ struct ReplicatorOptions {
   std::chrono::milliseconds interval{2000};  // between sessions with the parent
   std::chrono::milliseconds heartbeat{5000};
   std::function<void(std::string_view)> log;  // one line per event
+  // The replicator's time, in milliseconds. `steady_ms` never runs back: it decides when the next
+  // session with the parent and the next heartbeat are due (`interval`, `heartbeat`). `wall_ms`
+  // stamps the links' status and is the sessions' clock (certificates checked against it). Unset:
+  // the system's steady and wall clocks; the simulator and tests pass simulated ones. Polling the
+  // sockets still waits in real time, at most 20 ms a turn.
+  std::function<uint64_t()> steady_ms;
+  std::function<uint64_t()> wall_ms;
 };
 
 // What the console shows of a link.

@@ -62,6 +62,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
     return Status::NotFound("no node database at " + path);
   }
   rocksdb::DBOptions db_options;
+  if (options.env != nullptr) db_options.env = options.env;
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
   db_options.paranoid_checks = true;

@@ -51,6 +51,7 @@
 
 namespace rocksdb {
 class DB;
+class Env;
 class ColumnFamilyHandle;
 class WriteBatch;
 }  // namespace rocksdb
@@ -63,6 +64,10 @@ struct StoreOptions {
   HybridClock::WallClock wall_clock = HybridClock::SystemMillis;
   size_t block_cache_bytes = 8u << 20;
   size_t memtable_budget_bytes = 16u << 20;  // shared by every column family
+  // Where RocksDB reads and writes files, and its threads: not owned, the caller keeps it alive
+  // until the store is destroyed. Null: RocksDB's default, the real disk. The simulator and the
+  // durability tests pass a storage/fault_fs.h file system here (rocksdb::NewCompositeEnv).
+  rocksdb::Env* env = nullptr;
 };
 
 // What an officer wants changed on one record. Move-only.

@@ -6,14 +6,18 @@
 // every level (often the same residents concurrently), sessions (replication::Session pairs, the
 // real protocol) between children and parents and between sibling communes over a network that
 // loses, delays, duplicates and reorders frames, partitions lasting days, node crashes and restarts
-// at any moment (in-flight sessions are lost), clocks skewed by days either way, and forged changes
+// at any moment (power cuts: in-flight sessions are lost, and each node's disk, storage/fault_fs.h,
+// keeps only what was synced, the last write torn), clocks skewed by days either way, and forged changes
 // (a commune signing a change outside its authority, as a tampered laptop would). Then it heals
 // the network (every link up, no faults) and syncs until nothing moves, and checks:
 //   1. every change any node acknowledged (an accepted Append) is at central;
 //   2. convergence: every node passes storage::VerifyStore, its state digest equals the fold of
 //      central's log restricted to the node's version vector, and it holds every change to the
 //      records homed in its part of the tree;
-//   3. no forged change was applied anywhere but at its author, and a receiver quarantined it.
+//   3. no forged change was applied anywhere but at its author, and a receiver quarantined it;
+//   4. no origin is held compromised (equivocation) anywhere;
+//   5. durability: a node restarted after a power cut holds every change it held before (each was
+//      acknowledged: an accepted Append, an applied Ingest), with the same state hash.
 // The events, and the trace of what happened, depend only on the seed and the configuration: a
 // failing seed replays exactly (compare trace hashes).
 //
@@ -61,7 +65,9 @@ struct SimResult {
   uint64_t sessions_synced = 0;
   uint64_t sessions_cut = 0;     // lost to a crash, a partition, a stall or a protocol error
   uint64_t session_errors = 0;
-  uint64_t crashes = 0;
+  uint64_t crashes = 0;          // power cuts: each drops what its node's disk had not synced
+  uint64_t cut_bytes = 0;        // unsynced bytes the power cuts dropped
+  uint64_t cut_files = 0;        // files they cut short or removed
   uint64_t partitions = 0;
   uint64_t forged = 0;
   uint64_t restores = 0;         // nodes reopened from an older copy of their data

@@ -104,9 +104,9 @@ Status Certify(const std::string& parent, const std::string& child) {
 
 }  // namespace
 
-storage::StoreOptions SimStoreOptions(storage::HybridClock::WallClock clock) {
+storage::StoreOptions SimStoreOptions(storage::HybridClock::WallClock clock, rocksdb::Env* env) {
   storage::StoreOptions options;
-  options.sync = false;
+  options.env = env;
   options.wall_clock = std::move(clock);
   options.block_cache_bytes = 1u << 20;
   options.memtable_budget_bytes = 4u << 20;
@@ -114,9 +114,9 @@ storage::StoreOptions SimStoreOptions(storage::HybridClock::WallClock clock) {
 }
 
 Result<std::unique_ptr<node::Node>> OpenSimNode(const std::string& world_dir, const NodeSpec& spec,
-                                                storage::HybridClock::WallClock clock) {
+                                                storage::HybridClock::WallClock clock, rocksdb::Env* env) {
   auto opened = node::Node::Open(world_dir + "/" + spec.name, node::KeyAccess::kSign, std::nullopt,
-                                 SimStoreOptions(std::move(clock)));
+                                 SimStoreOptions(std::move(clock), env));
   if (!opened.ok()) return opened.status().WithContext(spec.name);
   return opened;
 }
@@ -150,7 +150,7 @@ Result<std::unique_ptr<WorldTemplate>> WorldTemplate::Build(const WorldShape& sh
   // children it certified, as `dancu cert issue` does.
   std::vector<std::unique_ptr<node::Node>> open;
   for (const NodeSpec& spec : world->nodes_) {
-    auto opened = OpenSimNode(dir, spec, [] { return kEpochMs; });
+    auto opened = OpenSimNode(dir, spec, [] { return kEpochMs; }, nullptr);
     if (!opened.ok()) return opened.status();
     open.push_back(std::move(opened.value()));
   }

@@ -57,12 +57,13 @@ class WorldTemplate {
   std::vector<NodeSpec> nodes_;
 };
 
-// The store options of a simulated node: small caches, no fsync (the simulator does not model
-// power loss), and the node's simulated wall clock.
-storage::StoreOptions SimStoreOptions(storage::HybridClock::WallClock clock);
+// The store options of a simulated node: small caches, every change synced as in production,
+// the node's simulated wall clock, and its disk: `env` (not owned; null for the real one), a
+// storage/fault_fs.h file system whose syncs only mark what a power cut keeps.
+storage::StoreOptions SimStoreOptions(storage::HybridClock::WallClock clock, rocksdb::Env* env);
 
-// Opens a node of a world copied to `world_dir`.
+// Opens a node of a world copied to `world_dir`, its store on `env` (null: the real disk).
 Result<std::unique_ptr<node::Node>> OpenSimNode(const std::string& world_dir, const NodeSpec& spec,
-                                                storage::HybridClock::WallClock clock);
+                                                storage::HybridClock::WallClock clock, rocksdb::Env* env);
 
 }  // namespace dancu::sim
