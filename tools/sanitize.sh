@@ -29,7 +29,7 @@ for fuzzer in build-asan/tests/fuzz/fuzz_*; do
   name=$(basename "$fuzzer")
   [ "$name" = fuzz_seeds ] && continue
   corpus=build-asan/fuzz/corpus/$name
-  mkdir -p "$corpus"
+  mkdir -p "$corpus" "$seeds/$name"
   echo "fuzzing $name for ${FUZZ_SECONDS}s"
   "$fuzzer" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="build-asan/fuzz/artifacts/$name-" "$corpus" "$seeds/$name" 2>"build-asan/fuzz/$name.log" ||
