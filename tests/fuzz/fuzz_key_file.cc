@@ -22,6 +22,8 @@ const std::string& KeyPath() {
   static const std::string path = [] {
     std::string dir = (std::filesystem::temp_directory_path() / "dancu-fuzz-key-XXXXXX").string();
     if (mkdtemp(dir.data()) == nullptr) std::abort();
+    static const std::string removed_at_exit = dir;
+    std::atexit([] { std::filesystem::remove_all(removed_at_exit); });
     return dir + "/node.key";
   }();
   return path;
