@@ -110,7 +110,9 @@ Result<std::string> IssueCertificate(const NodeConfig& parent, const NodeSecrets
   });
 }
 
-Result<VerifiedChain> VerifyChain(std::string_view bytes, const std::optional<storage::PublicKey>& pinned_root,
+namespace {
+
+Result<VerifiedChain> VerifyLinks(std::string_view bytes, const std::optional<storage::PublicKey>& pinned_root,
                                   uint64_t now_ms) {
   auto chain = Parsed<schema::CertificateChain>::Parse(bytes, "certificate chain");
   if (!chain.ok()) return chain.status();
@@ -166,6 +168,19 @@ Result<VerifiedChain> VerifyChain(std::string_view bytes, const std::optional<st
   out.leaf_signing_key = issuer_key;
   out.length = certs.size();
   return out;
+}
+
+}  // namespace
+
+Result<VerifiedChain> VerifyChain(std::string_view bytes, const std::optional<storage::PublicKey>& pinned_root,
+                                  uint64_t now_ms) {
+  // Canonical bytes may still hold a field of the wrong kind (a Text without its NUL, a list
+  // where a struct belongs): Cap'n Proto throws when it is read.
+  try {
+    return VerifyLinks(bytes, pinned_root, now_ms);
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string("certificate chain: ") + e.getDescription().cStr());
+  }
 }
 
 }  // namespace dancu::node

@@ -145,7 +145,15 @@ uint32_t LeaseBlockFor(schema::Role role) {
   return 0;
 }
 
-Result<LeaseInfo> VerifyLease(const Node& node, std::string_view lease) { return Verify(node, lease, 0); }
+Result<LeaseInfo> VerifyLease(const Node& node, std::string_view lease) {
+  // Canonical bytes may still hold a field of the wrong kind (a Text without its NUL, a list
+  // where a struct belongs): Cap'n Proto throws when it is read.
+  try {
+    return Verify(node, lease, 0);
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string("lease: ") + e.getDescription().cStr());
+  }
+}
 
 Status AcceptLease(Node& node, std::string_view lease) {
   auto info = VerifyLease(node, lease);

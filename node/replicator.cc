@@ -75,13 +75,13 @@ struct Replicator::Loop {
   size_t parent_status = 0;
 };
 
-Replicator::Replicator(Node& node, ReplicatorOptions options) : node_(node), options_(std::move(options)) {}
+Replicator::Replicator(ReplicatorOptions options) : options_(std::move(options)) {}
 
 Result<std::unique_ptr<Replicator>> Replicator::Start(Node& node, ReplicatorOptions options) {
   if (!options.log) options.log = [](std::string_view) {};
   if (!options.steady_ms) options.steady_ms = SteadyMs;
   if (!options.wall_ms) options.wall_ms = NowMs;
-  std::unique_ptr<Replicator> r(new Replicator(node, std::move(options)));
+  std::unique_ptr<Replicator> r(new Replicator(std::move(options)));
   r->loop_ = std::make_unique<Loop>();
   r->loop_->host = std::make_unique<NodeSessionHost>(node, r->options_.log, r->options_.wall_ms);
   auto own_chain = node.OwnChain();

@@ -68,10 +68,9 @@ class Replicator {
   std::vector<LinkStatus> Links() const;
 
  private:
-  Replicator(Node& node, ReplicatorOptions options);
+  explicit Replicator(ReplicatorOptions options);
   void Run();
 
-  Node& node_;
   ReplicatorOptions options_;
   std::string endpoint_;
   struct Loop;

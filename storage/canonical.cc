@@ -1,5 +1,7 @@
 #include "storage/canonical.h"
 
+#include <capnp/any.h>
+
 #include <cstring>
 
 namespace dancu::storage::internal {
@@ -49,6 +51,14 @@ Result<std::unique_ptr<ParsedBuffer>> ParseCanonical(std::string_view bytes,
     buffer->reader = std::make_unique<capnp::SegmentArrayMessageReader>(
         kj::arrayPtr(&buffer->segment, 1), LimitsFor(words));
     if (!buffer->reader->isCanonical()) {
+      return Status::Corruption(std::string(what) + ": bytes are not in canonical form");
+    }
+    // Cap'n Proto 0.9's isCanonical() passes some bytes that canonicalize() never writes (an empty
+    // list whose pointer has an offset, even one past the segment): require exactly the bytes it
+    // writes for the root, so that every value has one encoding.
+    const kj::Array<capnp::word> canonical = buffer->reader->getRoot<capnp::AnyStruct>().canonicalize();
+    if (canonical.asBytes().size() != bytes.size() ||
+        std::memcmp(canonical.begin(), bytes.data(), bytes.size()) != 0) {
       return Status::Corruption(std::string(what) + ": bytes are not in canonical form");
     }
     ReadTrusted(*buffer);

@@ -10,7 +10,7 @@ namespace dancu::storage {
 namespace {
 
 constexpr int kFirstEncodableYear = 1900;
-constexpr int kLastEncodableYear = 2399;
+[[maybe_unused]] constexpr int kLastEncodableYear = 2399;  // checked by an assert only
 
 bool AllDigits(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });

@@ -51,13 +51,19 @@ Result<VerifiedRun> VerifyAlone(const IncomingRun& run, const OriginTrust& trust
     const uint64_t seq = run.first_seq + i;
     auto parsed = Parsed<schema::LogEntry>::Parse(run.entries[i], Name(run.origin, seq));
     if (!parsed.ok()) return parsed.status();
-    auto change = parsed->get().getChange();
-    if (change.getOrigin() != run.origin || change.getSeq() != seq) {
-      return Status::Corruption(Name(run.origin, seq) + " names another origin or seq");
+    // Canonical bytes may still hold a field of the wrong kind (a list where a struct belongs, a
+    // Text without its NUL): Cap'n Proto throws when it is read.
+    Status shape;
+    try {
+      auto change = parsed->get().getChange();
+      if (change.getOrigin() != run.origin || change.getSeq() != seq) {
+        return Status::Corruption(Name(run.origin, seq) + " names another origin or seq");
+      }
+      shape = CheckChangeShape(change);
+    } catch (const kj::Exception& e) {
+      shape = Status::Corruption(e.getDescription().cStr());
     }
-    if (Status shape = CheckChangeShape(change); !shape.ok()) {
-      return Status::Corruption(Name(run.origin, seq) + ": " + shape.message());
-    }
+    if (!shape.ok()) return Status::Corruption(Name(run.origin, seq) + ": " + shape.message());
     verified.leaves.push_back(merkle::LeafHash(run.entries[i]));
     indexed.push_back({seq - 1, verified.leaves.back()});
     verified.entries.push_back({&run.entries[i], std::move(parsed.value())});

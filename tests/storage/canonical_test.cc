@@ -53,6 +53,14 @@ TEST_CASE("malformed bytes are refused with Corruption, never a crash") {
     REQUIRE_FALSE(r.ok());
     CHECK_THAT(r.status().message(), Catch::Contains("canonical"));
   }
+  SECTION("an empty list whose pointer has an offset") {
+    // A root with one pointer: a list of no Void elements 131,083 words on, past the segment.
+    // Cap'n Proto's isCanonical() passes it; canonicalize() writes offset 0 for an empty list.
+    const std::string odd("\x00\x00\x00\x00\x00\x00\x01\x00\x2d\x00\x08\x00\x00\x00\x00\x00", 16);
+    auto r = Parsed<schema::LogEntry>::Parse(odd, "x");
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.status().message(), Catch::Contains("canonical"));
+  }
   SECTION("mutants of valid bytes decode only in canonical form") {
     std::mt19937_64 rng(11);
     int decoded = 0, refused = 0;
