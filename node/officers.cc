@@ -21,6 +21,21 @@ bool ValidName(const std::string& name) {
   }
   return true;
 }
+
+// The hash an unknown name's password is checked against, so that an unknown name costs what a
+// known one does and the answer's timing does not tell names apart.
+const std::string& DummyHash() {
+  static const std::string hash = [] {
+    char out[crypto_pwhash_STRBYTES] = "";
+    const std::string password = "no officer has this password";
+    if (crypto_pwhash_str_alg(out, password.data(), password.size(), kOpsLimit, kMemLimit,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
+      return std::string();  // out of memory: no dummy, and no equal time either
+    }
+    return std::string(out);
+  }();
+  return hash;
+}
 }  // namespace
 
 Status AddOfficer(storage::Store& store, const std::string& name, const std::string& password) {
@@ -45,9 +60,12 @@ Status CheckOfficer(const storage::Store& store, const std::string& name, const 
   const Status denied = Status::PermissionDenied("unknown officer or wrong password");
   auto hash = store.GetMeta(std::string(kPrefix) + name);
   if (!hash.ok()) return hash.status();
-  if (!hash->has_value()) return denied;
   storage::EnsureSodium();
-  if (crypto_pwhash_str_verify((*hash)->c_str(), password.data(), password.size()) != 0) return denied;
+  const std::string& stored = hash->has_value() ? **hash : DummyHash();
+  if (crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) != 0 ||
+      !hash->has_value()) {
+    return denied;
+  }
   return Status::Ok();
 }
 

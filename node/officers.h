@@ -3,7 +3,8 @@
 //
 // Thread-safe (the store is). Errors: InvalidArgument for a malformed name or a short password,
 // AlreadyExists, PermissionDenied for an unknown officer or a wrong password (one message for
-// both, so a caller cannot probe for names).
+// both, so a caller cannot probe for names; an unknown name's password is checked against a
+// dummy hash of the same cost, so the time taken does not tell either).
 #pragma once
 
 #include <string>

@@ -10,7 +10,7 @@ PACKAGES=(
   capnproto libcapnp-dev
   libfprint-2-dev libglib2.0-dev libgusb-dev libpng-dev libjpeg62-turbo-dev
   libicu-dev catch2 libcli11-dev nlohmann-json3-dev
-  libcpp-httplib-dev nodejs chromium
+  libcpp-httplib-dev libssl-dev openssl nodejs chromium
   clang  # the sanitizer build and the fuzzers (tools/sanitize.sh)
 )
 

@@ -1,5 +1,6 @@
 // POST /api/login, POST /api/logout, GET /api/session, and the Authed wrapper.
 #include <chrono>
+#include <optional>
 
 #include "node/console/console_context.h"
 #include "node/console/http_json.h"
@@ -32,10 +33,11 @@ std::string CookieValue(const httplib::Request& req, const std::string& name) {
 
 namespace {
 
-// Whether the request's Origin, when it has one, is this console's own ("http://" + Host).
-bool SameOrigin(const httplib::Request& req) {
+// Whether the request's Origin, when it has one, is this console's own ("http(s)://" + Host).
+bool SameOrigin(const ConsoleContext& ctx, const httplib::Request& req) {
   if (!req.has_header("Origin")) return true;
-  return req.get_header_value("Origin") == "http://" + req.get_header_value("Host");
+  return req.get_header_value("Origin") ==
+         (ctx.tls ? "https://" : "http://") + req.get_header_value("Host");
 }
 
 json NodeJson(const node::Node& node) {
@@ -46,8 +48,9 @@ json NodeJson(const node::Node& node) {
           {"unit_name", UnitName(config.unit)}};
 }
 
-std::string SessionCookie(const std::string& token) {
-  return std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict";
+std::string SessionCookie(const ConsoleContext& ctx, const std::string& token) {
+  return std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict" +
+         (ctx.tls ? "; Secure" : "");
 }
 
 }  // namespace
@@ -69,7 +72,7 @@ httplib::Server::Handler Authed(ConsoleContext& ctx, Changes changes, AuthedHand
         return SendError(res, 403, "csrf",
                          "the request lacks this session's CSRF token; reload the page");
       }
-      if (!SameOrigin(req)) {
+      if (!SameOrigin(ctx, req)) {
         return SendError(res, 403, "origin", "the request comes from another site");
       }
     }
@@ -79,7 +82,7 @@ httplib::Server::Handler Authed(ConsoleContext& ctx, Changes changes, AuthedHand
 
 void AddAuthRoutes(httplib::Server& server, ConsoleContext& ctx) {
   server.Post("/api/login", [&ctx](const httplib::Request& req, httplib::Response& res) {
-    if (!SameOrigin(req)) return SendError(res, 403, "origin", "the request comes from another site");
+    if (!SameOrigin(ctx, req)) return SendError(res, 403, "origin", "the request comes from another site");
     auto body = ParseJsonBody(req, res);
     if (!body) return;
     auto officer = RequireString(*body, "officer", res);
@@ -87,26 +90,30 @@ void AddAuthRoutes(httplib::Server& server, ConsoleContext& ctx) {
     auto password = RequireString(*body, "password", res);
     if (!password) return;
     std::chrono::seconds retry_after{0};
-    if (!ctx.logins.Allowed(*officer, &retry_after)) {
+    if (!ctx.logins.Begin(*officer, req.remote_addr, &retry_after)) {
       res.set_header("Retry-After", std::to_string(retry_after.count()));
       return SendError(res, 429, "too_many_attempts",
-                       "too many failed logins for this officer; try again in " +
+                       "too many failed logins for this officer or from this address; try again in " +
                            std::to_string(retry_after.count()) + " s");
     }
-    Status checked = node::CheckOfficer(ctx.node.store(), *officer, *password);
+    Status checked = ctx.logins.Check(
+        [&] { return node::CheckOfficer(ctx.node.store(), *officer, *password); });
     if (checked.code() == Status::Code::kPermissionDenied) {
-      ctx.logins.Failed(*officer);
       return SendError(res, 401, "bad_credentials", "unknown officer or wrong password");
     }
     if (!checked.ok()) return SendStatus(res, checked);
-    ctx.logins.Succeeded(*officer);
+    ctx.logins.Succeeded(*officer, req.remote_addr);
     const std::string old = CookieValue(req, kSessionCookie);
     if (!old.empty()) ctx.sessions.Remove(old);
-    SessionStore::Created created = ctx.sessions.Create(*officer);
-    res.set_header("Set-Cookie", SessionCookie(created.token));
+    std::optional<SessionStore::Created> created = ctx.sessions.Create(*officer);
+    if (!created) {
+      return SendError(res, 503, "too_many_sessions",
+                       "the console holds as many sessions as it can; try again when others log out");
+    }
+    res.set_header("Set-Cookie", SessionCookie(ctx, created->token));
     SendJson(res, 200,
-             {{"officer", created.session.officer},
-              {"csrf_token", created.session.csrf_token},
+             {{"officer", created->session.officer},
+              {"csrf_token", created->session.csrf_token},
               {"idle_minutes",
                std::chrono::duration<double, std::ratio<60>>(ctx.sessions.idle_timeout()).count()},
               {"node", NodeJson(ctx.node)}});

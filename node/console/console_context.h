@@ -36,6 +36,7 @@ struct ConsoleContext {
   FingerCaptures& captures;
   LoginThrottle& logins;
   std::function<std::vector<node::LinkStatus>()> links;
+  bool tls = false;  // served over HTTPS: the session cookie is Secure, origins are https://
 };
 
 using AuthedHandler =

@@ -38,17 +38,24 @@ bool ConstantTimeEquals(std::string_view given, std::string_view expected) {
 SessionStore::SessionStore(std::chrono::milliseconds idle_timeout, Clock clock)
     : idle_timeout_(idle_timeout), clock_(std::move(clock)) {}
 
-SessionStore::Created SessionStore::Create(const std::string& officer) {
+std::optional<SessionStore::Created> SessionStore::Create(const std::string& officer) {
   Created created{RandomToken(), {officer, RandomToken()}};
   const auto now = clock_();
   std::lock_guard lock(mu_);
   PruneLocked(now);
-  if (sessions_.size() >= kMaxSessions) {
-    auto oldest = sessions_.begin();
-    for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
-      if (it->second.last_used < oldest->second.last_used) oldest = it;
+  size_t own = 0;
+  auto oldest_own = sessions_.end();
+  for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+    if (it->second.session.officer != officer) continue;
+    ++own;
+    if (oldest_own == sessions_.end() || it->second.last_used < oldest_own->second.last_used) {
+      oldest_own = it;
     }
-    sessions_.erase(oldest);
+  }
+  if (own >= kMaxSessionsPerOfficer) {
+    sessions_.erase(oldest_own);
+  } else if (sessions_.size() >= kMaxSessions) {
+    return std::nullopt;
   }
   sessions_[TokenKey(created.token)] = Entry{created.session, now};
   return created;

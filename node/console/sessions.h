@@ -7,7 +7,9 @@
 // Sessions live only in this process: a restart logs everyone out.
 //
 // Tokens are looked up by their BLAKE2b hash, so a lookup's timing reveals nothing of the tokens
-// held. At most kMaxSessions are held; beyond that the least recently used one is dropped.
+// held. An officer holds at most kMaxSessionsPerOfficer sessions: a further login of theirs ends
+// their own least recently used one. At most kMaxSessions are held in all: a login beyond that is
+// refused (another officer's session is never ended to make room).
 //
 // Thread-safety: every method may be called concurrently. Errors: none; lookups say what failed.
 #pragma once
@@ -17,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +34,7 @@ class SessionStore {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
   static constexpr size_t kMaxSessions = 1024;
+  static constexpr size_t kMaxSessionsPerOfficer = 8;
 
   explicit SessionStore(std::chrono::milliseconds idle_timeout,
                         Clock clock = [] { return std::chrono::steady_clock::now(); });
@@ -39,7 +43,8 @@ class SessionStore {
     std::string token;  // for the cookie
     Session session;
   };
-  Created Create(const std::string& officer);
+  // nullopt when kMaxSessions live sessions are held and none is `officer`'s to replace.
+  std::optional<Created> Create(const std::string& officer);
 
   enum class Lookup { kOk, kMissing, kExpired };
   // Looks up the session of `token` and, when it is live, restarts its idle time and copies it to

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "node/console/console_context.h"
+#include "node/console/console_server.h"
 #include "node/console/finger_captures.h"
 #include "node/console/http_json.h"
 #include "node/console/sessions.h"
@@ -14,12 +15,15 @@ namespace dancu::console {
 
 namespace {
 
-constexpr size_t kMaxBodyBytes = 3u << 20;  // a 2 MiB photo and some room
 constexpr char kContentSecurityPolicy[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 bool IsWildcard(const std::string& host) { return host == "0.0.0.0" || host == "::" || host.empty(); }
+
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
 
 std::function<std::vector<node::LinkStatus>()> LinksView(const ConsoleOptions& options) {
   if (options.links) return options.links;
@@ -32,8 +36,8 @@ struct WebConsole::Parts {
   Parts(node::Node& node, const ConsoleOptions& options)
       : sessions(options.session_idle),
         captures(node, options.reader_device, options.capture_timeout),
-        context{node, sessions, captures, logins, LinksView(options)} {}
-  httplib::Server server;
+        context{node, sessions, captures, logins, LinksView(options), !options.tls_cert.empty()} {}
+  ConsoleServer server;
   SessionStore sessions;
   FingerCaptures captures;
   LoginThrottle logins;
@@ -49,23 +53,24 @@ WebConsole::~WebConsole() { Stop(); }
 
 std::string WebConsole::url() const {
   const bool v6 = options_.host.find(':') != std::string::npos;
-  return "http://" + (v6 ? "[" + options_.host + "]" : options_.host) + ":" + std::to_string(port_);
+  return std::string(parts_->server.tls() ? "https://" : "http://") + (v6 ? "[" + options_.host + "]" : options_.host) + ":" + std::to_string(port_);
 }
 
 Status WebConsole::Bind() {
-  httplib::Server& server = parts_->server;
-  if (options_.port == 0) {
-    const int port = server.bind_to_any_port(options_.host);
-    if (port < 0) return Status::IOError("cannot bind " + options_.host + " to a free port");
-    port_ = port;
-  } else {
-    if (!server.bind_to_port(options_.host, options_.port)) {
-      return Status::IOError("cannot bind " + options_.host + ":" + std::to_string(options_.port) +
-                             " (in use, or not an address of this machine)");
-    }
-    port_ = options_.port;
+  ConsoleServer& server = parts_->server;
+  if (options_.tls_cert.empty() != options_.tls_key.empty()) {
+    return Status::InvalidArgument("TLS needs both a certificate and a key file");
   }
-  return Status::Ok();
+  if (!IsLoopback(options_.host) && options_.tls_cert.empty()) {
+    return Status::InvalidArgument(
+        (options_.host.empty() ? std::string("every address") : options_.host) +
+        " is not a loopback address: serving the console to other machines needs TLS (a "
+        "certificate and key: dancu serve --tls-cert FILE --tls-key FILE)");
+  }
+  if (!options_.tls_cert.empty()) {
+    DANCU_RETURN_IF_ERROR(server.UseTls(options_.tls_cert, options_.tls_key));
+  }
+  return server.Bind(options_.host, options_.port, &port_);
 }
 
 void WebConsole::Run() {
@@ -83,19 +88,19 @@ void WebConsole::Stop() {
 }
 
 void WebConsole::AddRoutes() {
-  httplib::Server& server = parts_->server;
+  ConsoleServer& server = parts_->server;
   ConsoleContext& ctx = parts_->context;
-  server.set_payload_max_length(kMaxBodyBytes);
-  server.set_read_timeout(std::chrono::seconds(10));
+  server.set_payload_max_length(ConsoleServer::kMaxBodyBytes);
 
   // Only requests addressed to this console's own host name: a page on another site that rebinds
   // its DNS name to 127.0.0.1 sends its own name in Host.
   server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    // A body that may not be read is refused before it is.
+    if (ConsoleServer::Refuse(req, res)) return httplib::Server::HandlerResponse::Handled;
     if (IsWildcard(options_.host)) return httplib::Server::HandlerResponse::Unhandled;
     const std::string host = req.get_header_value("Host");
     const std::string port = ":" + std::to_string(port_);
-    const bool loopback = options_.host == "127.0.0.1" || options_.host == "::1" ||
-                          options_.host == "localhost";
+    const bool loopback = IsLoopback(options_.host);
     const bool v6 = options_.host.find(':') != std::string::npos;
     const std::string bound = (v6 ? "[" + options_.host + "]" : options_.host) + port;
     if (host == bound || (loopback && host == "localhost" + port)) {
@@ -139,6 +144,7 @@ void WebConsole::AddRoutes() {
              });
   // An unknown path or method under /api/ answers JSON too.
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (ConsoleServer::CutOff()) res.status = 413;
     if (!res.body.empty()) return;
     if (res.status == 404) {
       SendError(res, 404, "not_found", "no such resource: " + req.path);

@@ -2,7 +2,10 @@
 // (cpp-httplib) from an opened node.
 //
 // Serves the static pages (node/console/static_assets.h) at / and /static/..., and the API under
-// /api/ (docs/console.md lists it). Binds to 127.0.0.1 unless told otherwise. Officers log in with
+// /api/ (docs/console.md lists it), through a ConsoleServer (node/console/console_server.h: body
+// and head limits, timeouts, connection caps, TLS). Binds to 127.0.0.1 unless told otherwise; an
+// address other than loopback only with TLS (a certificate and key), whose session cookie is then
+// Secure. Officers log in with
 // their node accounts (node/officers.h); sessions and CSRF tokens are as node/console/sessions.h
 // and console_context.h describe. Every change goes through Node::Append in the logged-in
 // officer's name. Requests whose Host header is not this console's address are refused (421), so
@@ -11,7 +14,8 @@
 // Ownership: borrows the Node, which must outlive the WebConsole; owns its server, sessions and
 // fingerprint captures. Thread-safety: Bind, then Run on one thread; Stop may be called from any
 // thread (also before Run, which then returns at once). Requests are served on the server's
-// worker threads. Errors: Bind returns IOError when the address cannot be bound; requests answer
+// worker threads. Errors: Bind returns IOError when the address cannot be bound (a port in use
+// included), InvalidArgument for a non-loopback address without TLS or unusable TLS files; requests answer
 // JSON errors (node/console/http_json.h) and change nothing when they fail.
 #pragma once
 
@@ -26,10 +30,6 @@
 #include "node/replicator.h"
 #include "storage/status.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace dancu::console {
 
 struct ConsoleOptions {
@@ -38,6 +38,8 @@ struct ConsoleOptions {
   std::chrono::milliseconds session_idle = std::chrono::minutes(30);
   std::string reader_device;                       // empty: the first fingerprint reader
   std::chrono::seconds capture_timeout{60};        // per capture at the reader
+  std::string tls_cert;  // PEM certificate (chain) file; with tls_key: HTTPS. Empty: plain HTTP
+  std::string tls_key;   // PEM private key file
   // The replicator's links (node/replicator.h), for the sync screen; empty: no replicator runs.
   std::function<std::vector<node::LinkStatus>()> links;
 };
@@ -51,7 +53,7 @@ class WebConsole {
 
   Status Bind();
   int port() const { return port_; }
-  // "http://127.0.0.1:8080"
+  // "http://127.0.0.1:8080" ("https://..." with TLS)
   std::string url() const;
 
   // Serves until Stop. Returns at once if Stop was called before.

@@ -1,5 +1,6 @@
 // Console sessions: random tokens, idle expiry, constant-time CSRF comparison.
 #include <catch2/catch.hpp>
+#include <vector>
 
 #include "node/console/sessions.h"
 
@@ -11,7 +12,7 @@ using namespace std::chrono_literals;
 TEST_CASE("sessions expire after their idle time, and use keeps them alive") {
   auto now = std::chrono::steady_clock::time_point{} + 1h;
   SessionStore sessions(10min, [&now] { return now; });
-  auto created = sessions.Create("officer.an");
+  auto created = *sessions.Create("officer.an");
   CHECK(created.token.size() == 64);
   CHECK(created.session.csrf_token.size() == 64);
   CHECK(created.token != created.session.csrf_token);
@@ -30,8 +31,8 @@ TEST_CASE("sessions expire after their idle time, and use keeps them alive") {
 
 TEST_CASE("unknown, empty and removed tokens find no session") {
   SessionStore sessions(10min);
-  auto a = sessions.Create("officer.an");
-  auto b = sessions.Create("officer.binh");
+  auto a = *sessions.Create("officer.an");
+  auto b = *sessions.Create("officer.binh");
   CHECK(a.token != b.token);
   Session seen;
   CHECK(sessions.Touch("", &seen) == SessionStore::Lookup::kMissing);
@@ -42,20 +43,42 @@ TEST_CASE("unknown, empty and removed tokens find no session") {
   CHECK(seen.officer == "officer.binh");
 }
 
-TEST_CASE("at most kMaxSessions are held; the least recently used goes first") {
+TEST_CASE("an officer's logins beyond kMaxSessionsPerOfficer end their own oldest session only") {
   auto now = std::chrono::steady_clock::time_point{} + 1h;
   SessionStore sessions(10min, [&now] { return now; });
-  auto first = sessions.Create("first");
-  now += 1s;
-  auto second = sessions.Create("second");
-  now += 1s;
-  for (size_t i = 2; i < SessionStore::kMaxSessions; ++i) sessions.Create("x");
-  now += 1s;
+  const auto binh = *sessions.Create("officer.binh");
+  std::vector<SessionStore::Created> an;
+  for (size_t i = 0; i < SessionStore::kMaxSessionsPerOfficer; ++i) {
+    now += 1s;
+    an.push_back(*sessions.Create("officer.an"));
+  }
   Session seen;
-  REQUIRE(sessions.Touch(first.token, &seen) == SessionStore::Lookup::kOk);  // now the newest
-  sessions.Create("one too many");
-  CHECK(sessions.Touch(second.token, &seen) == SessionStore::Lookup::kMissing);
-  CHECK(sessions.Touch(first.token, &seen) == SessionStore::Lookup::kOk);
+  now += 1s;
+  REQUIRE(sessions.Touch(an[0].token, &seen) == SessionStore::Lookup::kOk);  // now an's newest
+  for (int i = 0; i < 1024; ++i) REQUIRE(sessions.Create("officer.an"));
+  CHECK(sessions.Touch(binh.token, &seen) == SessionStore::Lookup::kOk);
+  CHECK(seen.officer == "officer.binh");
+  CHECK(sessions.Touch(an[1].token, &seen) == SessionStore::Lookup::kMissing);
+}
+
+TEST_CASE("when kMaxSessions are held a new officer's login is refused, and nobody is evicted") {
+  auto now = std::chrono::steady_clock::time_point{} + 1h;
+  SessionStore sessions(10min, [&now] { return now; });
+  std::vector<SessionStore::Created> held;
+  for (size_t i = 0; i < SessionStore::kMaxSessions; ++i) {
+    now += 1ms;
+    held.push_back(*sessions.Create("officer." + std::to_string(i / SessionStore::kMaxSessionsPerOfficer)));
+  }
+  CHECK_FALSE(sessions.Create("officer.late"));
+  // An officer at their own cap may still log in: their own oldest session makes room.
+  CHECK(sessions.Create("officer.0"));
+  Session seen;
+  CHECK(sessions.Touch(held[0].token, &seen) == SessionStore::Lookup::kMissing);
+  for (size_t i = 1; i < held.size(); ++i) {
+    REQUIRE(sessions.Touch(held[i].token, &seen) == SessionStore::Lookup::kOk);
+  }
+  now += 11min;  // all expired: room again
+  CHECK(sessions.Create("officer.late"));
 }
 
 TEST_CASE("CSRF tokens compare in constant time and only when equal") {

@@ -53,14 +53,15 @@ ServeProcess::ServeProcess(const std::string& data, const std::vector<std::strin
   }
   ::close(out_fd);
   ::close(err_fd);
-  const std::regex announced(R"(serving the web console on http://([0-9.]+):([0-9]+))");
+  const std::regex announced(R"(serving the web console on (https?)://([0-9.]+):([0-9]+))");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch match;
     const std::string out = Slurp(out_path_);
     if (std::regex_search(out, match, announced)) {
-      host_ = match[1];
-      port_ = std::stoi(match[2]);
+      scheme_ = match[1];
+      host_ = match[2];
+      port_ = std::stoi(match[3]);
       return;
     }
     int status = 0;

@@ -23,7 +23,9 @@ class ServeProcess {
 
   const std::string& host() const { return host_; }
   int port() const { return port_; }
-  std::string url() const { return "http://" + host_ + ":" + std::to_string(port_); }
+  pid_t pid() const { return pid_; }
+  // "http://127.0.0.1:PORT", or https:// when it serves TLS (--tls-cert in `extra`).
+  std::string url() const { return scheme_ + "://" + host_ + ":" + std::to_string(port_); }
 
   // SIGTERM, then waits up to 20 s; the exit code (-1 if it had to be killed).
   int Stop();
@@ -34,6 +36,7 @@ class ServeProcess {
   pid_t pid_ = -1;
   int out_fd_ = -1;
   std::string out_path_, err_path_;
+  std::string scheme_;
   std::string host_;
   int port_ = 0;
   bool reaped_ = false;

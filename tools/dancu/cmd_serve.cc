@@ -1,4 +1,5 @@
-// dancu serve --data DIR --http HOST:PORT [--session-idle-minutes N] [--device ID]
+// dancu serve --data DIR --http HOST:PORT [--tls-cert FILE --tls-key FILE] [--session-idle-minutes N]
+//             [--device ID]
 #include <signal.h>
 
 #include <chrono>
@@ -87,6 +88,8 @@ Status RunServe(const ServeOptions& options, const std::atomic<bool>& stop,
   console_options.session_idle = std::chrono::milliseconds(
       static_cast<int64_t>(options.session_idle_minutes * 60'000.0));
   console_options.reader_device = options.reader_device;
+  console_options.tls_cert = options.tls_cert;
+  console_options.tls_key = options.tls_key;
   if (replicator) console_options.links = [&replicator] { return replicator->Links(); };
   console::WebConsole console(**node, console_options);
   DANCU_RETURN_IF_ERROR(console.Bind());
@@ -110,8 +113,12 @@ void AddServeCommands(CLI::App& app, Runner& runner) {
   cmd->add_option("--passphrase-file", opts->node.passphrase_file,
                   "file holding the node key's passphrase (else $DANCU_PASSPHRASE)");
   cmd->add_option("--http", opts->http,
-                  "serve the web console on HOST:PORT (127.0.0.1 keeps it on this machine; port 0: "
-                  "any free port)");
+                  "serve the web console on HOST:PORT (127.0.0.1 keeps it on this machine; another "
+                  "address needs --tls-cert and --tls-key; port 0: any free port)");
+  cmd->add_option("--tls-cert", opts->tls_cert,
+                  "serve the console over HTTPS with this PEM certificate (chain); needed for an "
+                  "address other than loopback");
+  cmd->add_option("--tls-key", opts->tls_key, "the PEM private key of --tls-cert");
   cmd->add_option("--listen", opts->listen, "replication: accept children's links on tcp://ADDR:PORT");
   cmd->add_option("--parent", opts->parent, "replication: keep syncing with the parent at tcp://ADDR:PORT");
   cmd->add_option("--sync-interval", opts->sync_interval_s, "seconds between sessions with the parent (default 2)");

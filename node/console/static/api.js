@@ -1,6 +1,8 @@
 // The console's JSON API: every call sends the session cookie (same origin) and, for changes, the
 // session's CSRF token in X-CSRF-Token. Errors come back as ApiError with the server's code,
 // message and per-field reasons.
+import { t } from './i18n.js';
+
 let csrfToken = '';
 
 export function setCsrfToken(token) { csrfToken = token || ''; }
@@ -8,7 +10,7 @@ export function setCsrfToken(token) { csrfToken = token || ''; }
 export class ApiError extends Error {
   constructor(status, body) {
     const error = (body && body.error) || {};
-    super(error.message || `HTTP ${status}`);
+    super(error.code === 'too_large' ? t('error.too_large') : (error.message || `HTTP ${status}`));
     this.status = status;
     this.code = error.code || 'http_error';
     this.fields = error.fields || [];

@@ -24,8 +24,9 @@ export function renderLogin(main, { onLoggedIn, notice }) {
       onLoggedIn(session);
     } catch (e) {
       error.hidden = false;
-      error.textContent = e.code === 'bad_credentials' ? t('login.bad_credentials')
-                                                       : t('error.generic', { message: e.message });
+      const known = ['bad_credentials', 'too_many_attempts', 'too_many_sessions'];
+      error.textContent = known.includes(e.code) ? t(`login.${e.code}`)
+                                                 : t('error.generic', { message: e.message });
     }
   });
   main.append(form);
