@@ -78,6 +78,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   db_options.max_file_opening_threads = 1;
   // RocksDB's own info log aborts the process once the disk is full (storage/info_log.h).
   db_options.info_log = OpenInfoLog(path);
+  db_options.listeners.push_back(ManualRecovery());  // the store resumes writes itself (write_health.h)
   db_options.write_buffer_manager =
       std::make_shared<rocksdb::WriteBufferManager>(options.memtable_budget_bytes);
 

@@ -1,6 +1,7 @@
 #include "storage/write_health.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/listener.h>
 
 #include "storage/disk_errors.h"
 
@@ -8,7 +9,16 @@ namespace dancu::storage {
 
 namespace {
 constexpr auto kResumeInterval = std::chrono::seconds(1);
+
+class NoAutoRecovery final : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status, bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
 }  // namespace
+
+std::shared_ptr<rocksdb::EventListener> ManualRecovery() { return std::make_shared<NoAutoRecovery>(); }
 
 Status WriteHealth::BeforeWrite() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -16,8 +26,6 @@ Status WriteHealth::BeforeWrite() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_resume_ < kResumeInterval) return RefusalLocked("");
   last_resume_ = now;
-  // Ok also when RocksDB recovered by itself meanwhile (its SstFileManager polls the free space);
-  // Busy while that recovery runs.
   rocksdb::Status resumed = db_->Resume();
   if (!resumed.ok()) return RefusalLocked(resumed.ToString());
   failure_ = Status::Ok();

@@ -8,11 +8,16 @@
 // so the log file whose write failed is never written again (RocksDB 7.8 asserts on a second
 // write to a file writer that failed: `sync_without_flush_called_`, docs/design.md).
 //
+// RocksDB's own automatic recovery from NoSpace (its SstFileManager) is turned off by
+// ManualRecovery(): while it runs, it leaves the database marked "recovering" even between its
+// attempts five seconds apart, and DB::Resume() answers Busy all the while.
+//
 // Thread-safe (its own mutex). Errors: IOError, a full disk's starting with kDiskFull.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -21,10 +26,14 @@
 
 namespace rocksdb {
 class DB;
+class EventListener;
 class Status;
 }  // namespace rocksdb
 
 namespace dancu::storage {
+
+// The listener to add to the database's options: it keeps RocksDB from recovering by itself.
+std::shared_ptr<rocksdb::EventListener> ManualRecovery();
 
 class WriteHealth {
  public:
