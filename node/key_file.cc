@@ -1,11 +1,7 @@
 #include "node/key_file.h"
 
-#include <fcntl.h>
 #include <sodium.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "node/files.h"
@@ -29,16 +25,6 @@ std::string View(const uint8_t* p, size_t n) { return std::string(reinterpret_ca
 bool DeriveKey(const std::string& passphrase, const uint8_t* salt, uint8_t* key) {
   return crypto_pwhash(key, crypto_secretbox_KEYBYTES, passphrase.data(), passphrase.size(), salt,
                        kOpsLimit, kMemLimit, crypto_pwhash_ALG_ARGON2ID13) == 0;
-}
-
-Status WriteNewFile(const std::string& path, const std::string& content) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IOError("cannot create " + path + ": " + std::strerror(errno));
-  ssize_t written = ::write(fd, content.data(), content.size());
-  bool ok = written == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) return Status::IOError("cannot write " + path);
-  return Status::Ok();
 }
 
 }  // namespace
@@ -96,7 +82,7 @@ Status WriteKeyFile(const std::string& path, const NodeSecrets& secrets,
     file["secret"] = ToHex(View(plain.data(), plain.size()));
   }
   sodium_memzero(plain.data(), plain.size());
-  return WriteNewFile(path, file.dump(2) + "\n");
+  return CreateFileAtomically(path, file.dump(2) + "\n", 0600);
 }
 
 Result<NodeSecrets> ReadKeyFile(const std::string& path,

@@ -122,6 +122,9 @@ Result<std::vector<std::string>> Session::OnMessage(wire::Message::Reader messag
           return Status::PermissionDenied("the peer refused this session: " +
                                           std::string(message.getError().getText().cStr()));
         }
+        if (message.getError().getCode() == wire::ErrorCode::INTERNAL) {
+          return Status::IOError("the peer failed: " + std::string(message.getError().getText().cStr()));
+        }
         break;
     }
   } catch (const kj::Exception& e) {
@@ -189,7 +192,10 @@ Status Session::OnSegment(wire::Segment::Reader segment, std::vector<std::string
   }
   auto outcome = IngestSegment(host_, segment, peer_.value_or(PeerIdentity{}), options_.source);
   if (!outcome.ok()) {
-    Emit(EncodeError(wire::ErrorCode::INTERNAL, "the receiver failed to store the segment"), out);
+    // The reason goes to the sender (a full disk: it retries later; nothing it sent is lost).
+    Emit(EncodeError(wire::ErrorCode::INTERNAL, "the receiver failed to store the segment: " +
+                                                     outcome.status().message() + ". Sync again later"),
+         out);
     return outcome.status();
   }
   using Verdict = storage::IngestOutcome::Verdict;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "storage/info_log.h"
 #include "storage/record_stage.h"
 
 namespace dancu::storage {
@@ -79,6 +80,7 @@ Status ScratchDb::Spill() {
     options.avoid_flush_during_shutdown = true;
     options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
     options.keep_log_file_num = 1;
+    options.info_log = OpenInfoLog(path_);  // a full disk must fail the write, not abort (info_log.h)
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = rocksdb::NewLRUCache(4u << 20);
     table.cache_index_and_filter_blocks = true;

@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "storage/canonical.h"
+#include "storage/info_log.h"
 #include "storage/log_format.h"
 #include "storage/partial_date.h"
 #include "storage/record_fold.h"
@@ -19,6 +20,7 @@
 #include "storage/record_stage.h"
 #include "storage/resident_fields.h"
 #include "storage/store_layout.h"
+#include "storage/write_health.h"
 
 namespace dancu::storage {
 
@@ -75,6 +77,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   // Open table files on the opening thread: the default spawns 15 threads per column family at
   // every open, which dominates opening a small store (the CLI, each restart in `dancu sim`).
   db_options.max_file_opening_threads = 1;
+  // RocksDB's own info log aborts the process once the disk is full (storage/info_log.h).
+  db_options.info_log = OpenInfoLog(path);
+  db_options.listeners.push_back(ManualRecovery());  // the store resumes writes itself (write_health.h)
   db_options.write_buffer_manager =
       std::make_shared<rocksdb::WriteBufferManager>(options.memtable_budget_bytes);
 
@@ -122,6 +127,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   handles->tree = handles->all[8];
 
   std::unique_ptr<Store> store(new Store(std::move(db), std::move(handles), options));
+  store->health_ = std::make_unique<WriteHealth>(store->db_.get(), path);
   auto digest = store->GetMeta(layout::kStateDigestKey);
   if (!digest.ok()) return digest.status();
   if (digest->has_value()) {
@@ -306,9 +312,7 @@ Result<AppendOutcome> Store::AppendLocked(std::vector<Draft>& drafts, const Sign
             layout::EncodeU64(seq));
   batch.Put(cf_->meta, layout::kClockKey, layout::EncodeU64(clock.last()));
   DANCU_RETURN_IF_ERROR(stage.Finish());
-  rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync;
-  DANCU_RETURN_IF_ERROR(FromRocks(db_->Write(write_options, &batch), "writing changes"));
+  DANCU_RETURN_IF_ERROR(WriteDurably(batch, "writing changes"));
 
   frontiers_[origin] = frontier;
   clock_ = clock;
@@ -431,10 +435,21 @@ Result<std::optional<std::string>> Store::GetMeta(std::string_view key) const {
 }
 
 Status Store::PutMeta(std::string_view key, std::string_view value) {
+  rocksdb::WriteBatch batch;
+  batch.Put(cf_->meta, Slice(key), Slice(value));
+  return WriteDurably(batch, "writing metadata");
+}
+
+Status Store::WriteDurably(rocksdb::WriteBatch& batch, std::string_view what) {
+  DANCU_RETURN_IF_ERROR(health_->BeforeWrite());
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
-  return FromRocks(db_->Put(write_options, cf_->meta, Slice(key), Slice(value)), "writing metadata");
+  rocksdb::Status written = db_->Write(write_options, &batch);
+  if (written.ok()) return Status::Ok();
+  return health_->Failed(written, what, batch.GetDataSize());
 }
+
+Status Store::WriteRefusal() const { return health_->Refusal(); }
 
 Status Store::ScanMeta(std::string_view prefix,
                        const std::function<bool(std::string_view, std::string_view)>& visit) const {

@@ -23,7 +23,10 @@
 // Thread-safety: all methods are safe to call concurrently; writers are serialised internally.
 // Ownership: the caller owns the Store; readers returned by its methods own their bytes.
 // Errors: IOError when RocksDB fails (disk full, permissions: the batch is then not applied and the
-// in-memory head is unchanged), Corruption when stored bytes fail to decode or the write-ahead log
+// in-memory head is unchanged). After a failed write every write is refused with the same error,
+// said plainly (which directory, space free: storage/write_health.h), while reads go on; once the
+// disk has room again the next write resumes the store by itself.
+//  Corruption when stored bytes fail to decode or the write-ahead log
 // is damaged before its last record (Open refuses rather than drop acknowledged writes),
 // FailedPrecondition from Open for a database in another log format (with what to do).
 #pragma once
@@ -57,6 +60,8 @@ class WriteBatch;
 }  // namespace rocksdb
 
 namespace dancu::storage {
+
+class WriteHealth;
 
 struct StoreOptions {
   bool create_if_missing = false;
@@ -284,6 +289,9 @@ class Store {
   Status ScanMeta(std::string_view prefix,
                   const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 
+  // Why writes are refused now (a write failed and the store has not resumed yet), or Ok.
+  Status WriteRefusal() const;
+
  private:
   struct Handles;
   friend class RecordStage;
@@ -302,6 +310,9 @@ class Store {
   void AppendLeaf(uint64_t origin, merkle::Frontier& frontier, const Hash256& leaf, rocksdb::WriteBatch& batch) const;
   // Keeps an equivocating run as evidence and holds its origin compromised. Durable on return.
   Status RecordEquivocation(const IncomingRun& run, const std::string& reason);
+  // Writes `batch` durably (sync as configured) unless writes are refused (health_); `what` names
+  // it in the error.
+  Status WriteDurably(rocksdb::WriteBatch& batch, std::string_view what);
   // Append without the recovery guard; `extra` adds its own writes to the batch (requires mu_).
   Result<AppendOutcome> AppendLocked(std::vector<Draft>& drafts, const SigningKey& key, const RecordCheck& check,
                                      const std::function<void(rocksdb::WriteBatch&)>& extra);
@@ -309,6 +320,7 @@ class Store {
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<Handles> cf_;
   StoreOptions options_;
+  std::unique_ptr<WriteHealth> health_;
 
   mutable std::mutex mu_;  // guards everything below
   HybridClock clock_;

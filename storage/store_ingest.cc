@@ -146,9 +146,9 @@ std::pair<std::string, std::string> QuarantineEntry(const IncomingRun& run, cons
 
 Status Store::Quarantine(const IncomingRun& run, const std::string& reason) {
   auto [key, value] = QuarantineEntry(run, reason, options_.wall_clock());
-  rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync;
-  return FromRocks(db_->Put(write_options, cf_->quarantine, Slice(key), Slice(value)), "writing the quarantine");
+  rocksdb::WriteBatch batch;
+  batch.Put(cf_->quarantine, Slice(key), Slice(value));
+  return WriteDurably(batch, "writing the quarantine");
 }
 
 Status Store::RecordEquivocation(const IncomingRun& run, const std::string& reason) {
@@ -156,9 +156,7 @@ Status Store::RecordEquivocation(const IncomingRun& run, const std::string& reas
   auto [key, value] = QuarantineEntry(run, reason, options_.wall_clock());
   batch.Put(cf_->quarantine, Slice(key), Slice(value));
   batch.Put(cf_->meta, std::string(layout::kCompromisedPrefix) + layout::EncodeU64(run.origin), reason);
-  rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync;
-  return FromRocks(db_->Write(write_options, &batch), "keeping the evidence of an equivocation");
+  return WriteDurably(batch, "keeping the evidence of an equivocation");
 }
 
 Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& trust) {
@@ -326,9 +324,7 @@ Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& t
   batch.Put(cf_->meta, std::string(layout::kVersionPrefix) + layout::EncodeU64(run.origin), layout::EncodeU64(last));
   batch.Put(cf_->meta, layout::kClockKey, layout::EncodeU64(clock.last()));
   DANCU_RETURN_IF_ERROR(stage.Finish());
-  rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync;
-  DANCU_RETURN_IF_ERROR(FromRocks(db_->Write(write_options, &batch), "writing replicated changes"));
+  DANCU_RETURN_IF_ERROR(WriteDurably(batch, "writing replicated changes"));
 
   clock_ = clock;
   digest_ = stage.digest();

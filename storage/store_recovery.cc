@@ -100,9 +100,7 @@ Status Store::RewindOwnLog(uint64_t origin, uint64_t keep, uint64_t peer_head) {
   }
   DANCU_RETURN_IF_ERROR(stage.Finish());
   batch.Put(cf_->meta, layout::kRecoveryTargetKey, layout::EncodeU64(peer_head));
-  rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync;
-  DANCU_RETURN_IF_ERROR(FromRocks(db_->Write(write_options, &batch), "setting the own log's newest entries aside"));
+  DANCU_RETURN_IF_ERROR(WriteDurably(batch, "setting the own log's newest entries aside"));
 
   digest_ = stage.digest();
   if (keep > 0) {
@@ -131,16 +129,19 @@ Result<Store::ReauthorOutcome> Store::Reauthor(const SigningKey& key, const Reco
     return true;
   }));
 
+  auto erase_meta = [&](const std::string& meta_key, std::string_view what) {
+    rocksdb::WriteBatch batch;
+    batch.Delete(cf_->meta, meta_key);
+    return WriteDurably(batch, what);
+  };
   ReauthorOutcome outcome;
   std::map<std::string, std::string> renamed;  // a re-authored creation's old record id -> its new one
   for (const auto& [seq, bytes] : aside) {
-    rocksdb::WriteOptions write_options;
-    write_options.sync = options_.sync;
     std::string held_bytes;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_->log, layout::LogKey(origin, seq), &held_bytes);
     if (!s.IsNotFound()) DANCU_RETURN_IF_ERROR(FromRocks(s, "reading the own log"));
     if (s.ok() && held_bytes == bytes) {  // it came back from the peer as it was: nothing to redo
-      DANCU_RETURN_IF_ERROR(FromRocks(db_->Delete(write_options, cf_->meta, RecoveryEntryKey(seq)), "recovery"));
+      DANCU_RETURN_IF_ERROR(erase_meta(RecoveryEntryKey(seq), "recovery"));
       ++outcome.returned;
       continue;
     }
@@ -176,12 +177,10 @@ Result<Store::ReauthorOutcome> Store::Reauthor(const SigningKey& key, const Reco
     run.entries.push_back(bytes);
     run.source = "recovery of the own log";
     DANCU_RETURN_IF_ERROR(Quarantine(run, reason));
-    DANCU_RETURN_IF_ERROR(FromRocks(db_->Delete(write_options, cf_->meta, aside_key), "recovery"));
+    DANCU_RETURN_IF_ERROR(erase_meta(aside_key, "recovery"));
     ++outcome.refused;
   }
-  rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync;
-  DANCU_RETURN_IF_ERROR(FromRocks(db_->Delete(write_options, cf_->meta, layout::kRecoveryTargetKey), "ending the recovery"));
+  DANCU_RETURN_IF_ERROR(erase_meta(std::string(layout::kRecoveryTargetKey), "ending the recovery"));
   recovery_target_.reset();
   return outcome;
 }

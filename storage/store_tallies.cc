@@ -58,9 +58,7 @@ Status Store::CountTalliesIfStale() {
   }));
   for (const auto& [unit, tally] : *counted) batch.Put(cf_->meta, layout::TallyKey(unit), tally.Serialize());
   batch.Put(cf_->meta, layout::kTallyFormatKey, layout::EncodeU64(layout::kTallyFormat));
-  rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync;
-  return FromRocks(db_->Write(write_options, &batch), "counting the residents of each unit");
+  return WriteDurably(batch, "counting the residents of each unit");
 }
 
 }  // namespace dancu::storage

@@ -1,5 +1,6 @@
 #include "node/console/http_json.h"
 
+#include "storage/disk_errors.h"
 #include "storage/record_json.h"
 
 namespace dancu::console {
@@ -43,8 +44,11 @@ void SendStatus(httplib::Response& res, const Status& status) {
       return SendError(res, 403, "permission_denied", status.message());
     case Code::kFailedPrecondition:
       return SendError(res, 409, "failed_precondition", status.message());
+    case Code::kIOError:  // the node's disk: full (507) or failing (503); reads go on meanwhile
+      if (storage::IsDiskFull(status)) return SendError(res, 507, "disk_full", status.message());
+      if (storage::IsDiskFailed(status)) return SendError(res, 503, "disk_error", status.message());
+      return SendError(res, 500, "internal", status.ToString());
     case Code::kCorruption:
-    case Code::kIOError:
       return SendError(res, 500, "internal", status.ToString());
   }
   SendError(res, 500, "internal", status.ToString());

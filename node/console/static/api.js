@@ -1,6 +1,7 @@
 // The console's JSON API: every call sends the session cookie (same origin) and, for changes, the
 // session's CSRF token in X-CSRF-Token. Errors come back as ApiError with the server's code,
-// message and per-field reasons.
+// message and per-field reasons; a full or failing disk of the node is said in the officer's
+// language first, the server's details (directory, space free) after it.
 import { t } from './i18n.js';
 
 let csrfToken = '';
@@ -10,7 +11,8 @@ export function setCsrfToken(token) { csrfToken = token || ''; }
 export class ApiError extends Error {
   constructor(status, body) {
     const error = (body && body.error) || {};
-    super(error.code === 'too_large' ? t('error.too_large') : (error.message || `HTTP ${status}`));
+    const local = error.code === 'disk_full' || error.code === 'disk_error' ? `${t(`error.${error.code}`)} ` : '';
+    super(error.code === 'too_large' ? t('error.too_large') : local + (error.message || `HTTP ${status}`));
     this.status = status;
     this.code = error.code || 'http_error';
     this.fields = error.fields || [];
