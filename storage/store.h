@@ -63,6 +63,9 @@ struct StoreOptions {
   HybridClock::WallClock wall_clock = HybridClock::SystemMillis;
   size_t block_cache_bytes = 8u << 20;
   size_t memtable_budget_bytes = 16u << 20;  // shared by every column family
+  // Whether this node is a hub (district, province) or central rather than a commune: which
+  // officer roles its changes may carry and what they may decide (storage/officer_role.h).
+  bool hub = false;
 };
 
 // What an officer wants changed on one record. Move-only.
@@ -73,6 +76,7 @@ struct Draft {
   std::vector<uint16_t> fields;                       // Resident ordinals set, ascending
   std::unique_ptr<capnp::MallocMessageBuilder> values;  // root: schema::Resident
   std::string officer;
+  schema::OfficerRole officer_role = schema::OfficerRole::CLERK;  // signed with the change
   // Written to the blobs family in the same batch as the change, only if the draft is accepted.
   std::vector<std::pair<std::string, std::string>> attachments;
 
@@ -115,6 +119,8 @@ struct OriginTrust {
   uint64_t revoked_after = UINT64_MAX;  // the origin's changes after this seq are refused
   // Whether the origin has authority over records homed in `unit`.
   std::function<bool(std::string_view unit)> covers;
+  // Whether the origin is a hub or central (its operators decide reviews: storage/officer_role.h).
+  bool hub = false;
 };
 // The trust of an origin, or nullopt while the receiver holds no valid certificate for it.
 using TrustLookup = std::function<std::optional<OriginTrust>(uint64_t origin)>;

@@ -20,11 +20,14 @@
 #include <string>
 #include <string_view>
 
+#include "storage/change.capnp.h"
+
 namespace dancu::console {
 
 struct Session {
   std::string officer;
   std::string csrf_token;
+  schema::OfficerRole role = schema::OfficerRole::CLERK;  // the officer's role when logging in
 };
 
 class SessionStore {
@@ -39,7 +42,7 @@ class SessionStore {
     std::string token;  // for the cookie
     Session session;
   };
-  Created Create(const std::string& officer);
+  Created Create(const std::string& officer, schema::OfficerRole role);
 
   enum class Lookup { kOk, kMissing, kExpired };
   // Looks up the session of `token` and, when it is live, restarts its idle time and copies it to
