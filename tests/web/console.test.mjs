@@ -579,12 +579,15 @@ test("a commune's chief adds an officer from the console", async () => {
     await chiefPage.locator('#notice', { hasText: 'Đã thêm cán bộ clerk.chi (cán bộ nghiệp vụ).' }).waitFor();
     assert.match(await chiefPage.textContent('#officers-table tr[data-officer="clerk.chi"]'), /cán bộ nghiệp vụ/);
     await chiefPage.screenshot({ path: join(ARTIFACTS, '18-chief-adds-officer.png'), fullPage: true });
-    // The new officer logs in, as a clerk: no officers screen.
+    // The new officer logs in, as a clerk, on the same screen: refused in Vietnamese, and no
+    // officers screen in the menu.
     await chiefPage.click('#logout');
     await chiefPage.fill('#login-officer', 'clerk.chi');
     await chiefPage.fill('#login-password', 'mật khẩu của Chi');
     await chiefPage.click('#login-form button[type=submit]');
-    await chiefPage.waitForSelector('#search-input');
+    await chiefPage.waitForSelector('#officers-denied');
+    assert.equal(await chiefPage.textContent('#officers-denied'),
+                 'Chỉ trưởng công an xã hoặc cán bộ vận hành được quản lý tài khoản cán bộ.');
     assert.match(await chiefPage.textContent('#who'), /clerk\.chi \(cán bộ nghiệp vụ\)/);
     assert.equal(await chiefPage.locator('#nav-officers').count(), 0);
   } finally {
