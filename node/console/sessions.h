@@ -42,7 +42,7 @@ class SessionStore {
     std::string token;  // for the cookie
     Session session;
   };
-  Created Create(const std::string& officer, schema::OfficerRole role);
+  Created Create(const std::string& officer, schema::OfficerRole role = schema::OfficerRole::CLERK);
 
   enum class Lookup { kOk, kMissing, kExpired };
   // Looks up the session of `token` and, when it is live, restarts its idle time and copies it to
