@@ -138,7 +138,9 @@ Result<json> ListConflicts(const storage::Store& store, bool all, const std::str
   return list;
 }
 
-Result<storage::Draft> ResolvingDraft(const storage::Store& store, const std::string& id, const std::string& keep) {
+namespace {
+// The decision itself, whoever makes it.
+Result<storage::Draft> DecisionDraft(const storage::Store& store, const std::string& id, const std::string& keep) {
   auto conflict = FindConflict(store, id);
   if (!conflict.ok()) return conflict.status();
   auto c = conflict->get();
@@ -155,6 +157,18 @@ Result<storage::Draft> ResolvingDraft(const storage::Store& store, const std::st
   merge.fields = {storage::fields::kMergedInto};
   merge.Values().setMergedInto(keep);
   return merge;
+}
+
+}  // namespace
+
+Result<storage::Draft> ResolvingDraft(const storage::Store& store, const std::string& id, const std::string& keep,
+                                      const Officer& officer, bool hub) {
+  DANCU_RETURN_IF_ERROR(CheckMayDecide(officer, hub));
+  auto draft = DecisionDraft(store, id, keep);
+  if (!draft.ok()) return draft.status();
+  draft->officer = officer.name;
+  draft->officer_role = officer.role;
+  return draft;
 }
 
 }  // namespace dancu::node

@@ -15,12 +15,14 @@
 //
 // Pure reads of the store; thread-safe as the Store. Errors: NotFound for an unknown conflict id
 // or a change missing from the log, FailedPrecondition for a conflict resolved already,
+// PermissionDenied for an officer whose role does not decide,
 // InvalidArgument for a `keep` that names neither side; the store's errors otherwise.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "node/officers.h"
 #include "storage/status.h"
 #include "storage/store.h"
 
@@ -32,8 +34,10 @@ namespace dancu::node {
 // record scanned sees it). Unreadable entries are skipped.
 Result<nlohmann::json> ListConflicts(const storage::Store& store, bool all, const std::string& record = "");
 
-// The draft that resolves conflict `id` keeping `keep`: "kept" or "other" for a concurrent edit,
-// the surviving record id for a duplicate citizen number. The caller sets its officer.
-Result<storage::Draft> ResolvingDraft(const storage::Store& store, const std::string& id, const std::string& keep);
+// The draft, in `officer`'s name and role, that resolves conflict `id` keeping `keep`: "kept" or
+// "other" for a concurrent edit, the surviving record id for a duplicate citizen number.
+// PermissionDenied unless the officer may decide on this node (`hub`: node/officers.h CheckMayDecide).
+Result<storage::Draft> ResolvingDraft(const storage::Store& store, const std::string& id, const std::string& keep,
+                                      const Officer& officer, bool hub);
 
 }  // namespace dancu::node

@@ -4,6 +4,7 @@
 
 #include "node/authority.h"
 #include "node/identity.capnp.h"
+#include "node/role.h"
 #include "storage/canonical.h"
 #include "storage/store_layout.h"
 
@@ -161,6 +162,7 @@ storage::TrustLookup Directory::Trust() const {
     storage::OriginTrust trust;
     trust.key = entry->chain.leaf_signing_key;
     trust.revoked_after = RevokedAfter(origin).value_or(UINT64_MAX);
+    trust.hub = IsHub(entry->chain.leaf_role);
     trust.covers = [role = entry->chain.leaf_role, unit = entry->chain.leaf_unit](std::string_view home) {
       return Covers(role, unit, home);
     };

@@ -81,6 +81,7 @@ Result<uint64_t> AppendBiometrics(Node& node, const Enrollee& who, schema::Opera
   draft.record_id = who.record_id;
   draft.operation = operation;
   draft.officer = who.officer;
+  draft.officer_role = who.role;
   draft.fields = {BiometricsOrdinal()};
   const schema::Resident::Reader resident = state->get().getResident();
   if (resident.hasBiometrics()) draft.Values().setBiometrics(resident.getBiometrics());

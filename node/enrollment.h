@@ -42,6 +42,7 @@ Result<BiometricKeys> LoadBiometricKeys(const Node& node, uint64_t now_ms);
 struct Enrollee {
   std::string record_id;
   std::string officer;
+  schema::OfficerRole role = schema::OfficerRole::CLERK;  // the officer's, signed with the change
 };
 
 // Whether `record_id` may be enrolled on this node: NotFound if there is no such record;

@@ -82,7 +82,7 @@ void PrepareBatches(std::istream& in, const ImportOptions& options, BatchQueue& 
     nlohmann::json values;
     storage::FieldErrors errors = storage::ParseJsonLine(text, &values);
     if (errors.empty()) {
-      DraftOrErrors built = MakeDraft(schema::Operation::CREATE, "", values, options.officer);
+      DraftOrErrors built = MakeDraft(schema::Operation::CREATE, "", values, options.officer, options.role);
       if (built.errors.empty()) {
         batch.drafts.push_back(std::move(built.draft));
         batch.draft_lines.push_back(line);

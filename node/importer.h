@@ -24,6 +24,7 @@ namespace dancu::node {
 struct ImportOptions {
   std::string officer;
   size_t batch_size = 2000;
+  schema::OfficerRole role = schema::OfficerRole::CLERK;  // the officer's, signed with each change
 };
 
 struct ImportProgress {

@@ -9,6 +9,7 @@
 #include "node/enrollment_rules.h"
 #include "node/files.h"
 #include "node/role.h"
+#include "storage/officer_role.h"
 #include "storage/units.h"
 
 namespace dancu::node {
@@ -90,6 +91,7 @@ Result<std::unique_ptr<Node>> Node::Open(const std::string& data_dir, KeyAccess 
     secrets.emplace(std::move(loaded.value()));
   }
   store_options.create_if_missing = false;
+  store_options.hub = IsHub(config->role);
   auto store = storage::Store::Open(StorePath(data_dir), store_options);
   if (!store.ok()) return store.status();
   auto directory = Directory::Load(**store, config->root_key);
@@ -173,6 +175,10 @@ storage::RecordCheck Node::Rules() const {
 Result<storage::AppendOutcome> Node::Append(std::vector<storage::Draft>& drafts) {
   auto key = signing_key();
   if (!key.ok()) return key.status();
+  for (const storage::Draft& draft : drafts) {
+    DANCU_RETURN_IF_ERROR(
+        storage::CheckOfficerRole(draft.officer, draft.officer_role, draft.operation, IsHub(config_.role)));
+  }
   return store_->Append(drafts, **key, Rules());
 }
 

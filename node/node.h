@@ -69,7 +69,9 @@ class Node {
   FingerIndex* loaded_finger_index();
 
   // Appends drafts as this node's changes (see Store::Append), under this node's authority
-  // (node/authority.h) and the enrollment rules (node/enrollment_rules.h).
+  // (node/authority.h) and the enrollment rules (node/enrollment_rules.h). PermissionDenied, nothing
+  // appended, when a draft's officer role does not exist on this node or does not allow its
+  // operation (storage/officer_role.h).
   Result<storage::AppendOutcome> Append(std::vector<storage::Draft>& drafts);
   // Ends a recovery of the node's own log under the same rules (storage::Store::Reauthor).
   Result<storage::Store::ReauthorOutcome> Reauthor();

@@ -3,11 +3,13 @@
 #include <sodium.h>
 
 #include "storage/crypto.h"
+#include "storage/officer_role.h"
 
 namespace dancu::node {
 
 namespace {
 constexpr std::string_view kPrefix = "officer/";
+constexpr std::string_view kRolePrefix = "officer-role/";
 // OWASP's recommended argon2id floor (19 MiB, 2 passes): a login costs tens of milliseconds on a
 // commune laptop and keeps the node's peak memory low.
 constexpr unsigned long long kOpsLimit = 2;
@@ -36,11 +38,21 @@ const std::string& DummyHash() {
   }();
   return hash;
 }
+
+std::string Described(const Officer& officer) {
+  return "officer " + officer.name + " is a " + storage::OfficerRoleName(officer.role);
+}
 }  // namespace
 
-Status AddOfficer(storage::Store& store, const std::string& name, const std::string& password) {
+Status AddOfficer(storage::Store& store, const Officer& officer, const std::string& password, bool hub) {
+  const std::string& name = officer.name;
   if (!ValidName(name)) {
     return Status::InvalidArgument("officer name must be 2-32 of a-z 0-9 . _ -");
+  }
+  if (!storage::RoleExistsOn(officer.role, hub)) {
+    return Status::InvalidArgument(std::string("a ") + (hub ? "hub's" : "commune's") + " officer is " +
+                                   (hub ? "a clerk or an operator" : "a clerk or a chief") + ", not " +
+                                   storage::OfficerRoleName(officer.role));
   }
   if (password.size() < 8) return Status::InvalidArgument("password must have at least 8 characters");
   std::string key = std::string(kPrefix) + name;
@@ -53,6 +65,9 @@ Status AddOfficer(storage::Store& store, const std::string& name, const std::str
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return Status::IOError("not enough memory to hash the password");
   }
+  // The role first: a crash between the two writes leaves a role without an account, which the
+  // next AddOfficer of that name overwrites, never an account with another's role.
+  DANCU_RETURN_IF_ERROR(store.PutMeta(std::string(kRolePrefix) + name, storage::OfficerRoleName(officer.role)));
   return store.PutMeta(key, hash);
 }
 
@@ -69,13 +84,39 @@ Status CheckOfficer(const storage::Store& store, const std::string& name, const 
   return Status::Ok();
 }
 
-Result<std::vector<std::string>> ListOfficers(const storage::Store& store) {
-  std::vector<std::string> names;
+Result<schema::OfficerRole> OfficerRoleOf(const storage::Store& store, const std::string& name) {
+  auto stored = store.GetMeta(std::string(kRolePrefix) + name);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return schema::OfficerRole::CLERK;
+  auto role = storage::ParseOfficerRole(**stored);
+  if (!role) return Status::Corruption("officer " + name + " has an unknown role " + **stored);
+  return *role;
+}
+
+Result<std::vector<Officer>> ListOfficers(const storage::Store& store) {
+  std::vector<Officer> officers;
   DANCU_RETURN_IF_ERROR(store.ScanMeta(kPrefix, [&](std::string_view key, std::string_view) {
-    names.emplace_back(key.substr(kPrefix.size()));
+    officers.push_back({std::string(key.substr(kPrefix.size()))});
     return true;
   }));
-  return names;
+  for (Officer& officer : officers) {
+    auto role = OfficerRoleOf(store, officer.name);
+    if (!role.ok()) return role.status();
+    officer.role = *role;
+  }
+  return officers;
+}
+
+Status CheckMayManageOfficers(const Officer& officer) {
+  if (officer.role == schema::OfficerRole::CHIEF || officer.role == schema::OfficerRole::OPERATOR) return Status::Ok();
+  return Status::PermissionDenied(Described(officer) + ": only a chief or an operator manages officers");
+}
+
+Status CheckMayDecide(const Officer& officer, bool hub) {
+  if (storage::MayDecide(officer.role, hub)) return Status::Ok();
+  return Status::PermissionDenied(Described(officer) + (hub ? "" : " at a commune") +
+                                  ": only an operator of a district, province or central node decides the "
+                                  "review queue");
 }
 
 }  // namespace dancu::node

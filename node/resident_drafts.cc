@@ -55,12 +55,13 @@ std::string OperationName(schema::Operation operation) {
 }
 
 DraftOrErrors MakeDraft(schema::Operation operation, const std::string& record_id,
-                        const nlohmann::json& values, const std::string& officer) {
+                        const nlohmann::json& values, const std::string& officer, schema::OfficerRole role) {
   DraftOrErrors out;
   storage::Draft& draft = out.draft;
   draft.operation = operation;
   draft.record_id = record_id;
   draft.officer = officer;
+  draft.officer_role = role;
   auto resident = draft.Values();
   out.errors = storage::ResidentFromJson(values, resident, &draft.fields);
   if (!out.errors.empty()) return out;

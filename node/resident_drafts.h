@@ -34,9 +34,10 @@ struct DraftOrErrors {
 };
 
 // Builds the draft of `operation` on `record_id` (empty for create) setting the fields of the JSON
-// object `values` (keys as in storage/record_json.h).
+// object `values` (keys as in storage/record_json.h), in the name and role of its officer.
 DraftOrErrors MakeDraft(schema::Operation operation, const std::string& record_id,
-                        const nlohmann::json& values, const std::string& officer);
+                        const nlohmann::json& values, const std::string& officer,
+                        schema::OfficerRole role = schema::OfficerRole::CLERK);
 
 std::string OperationName(schema::Operation operation);  // "create", "recordDeath", ...
 

@@ -24,4 +24,6 @@ bool MayCertify(schema::Role parent, schema::Role child) {
   return static_cast<int>(parent) > static_cast<int>(child);
 }
 
+bool IsHub(schema::Role role) { return role != schema::Role::COMMUNE; }
+
 }  // namespace dancu::node

@@ -26,6 +26,14 @@ enum Operation {
   enrollPhoto @9;     # the resident's photo
 }
 
+# The role of the officer who made a change, on the node that made it (storage/officer_role.h).
+enum OfficerRole {
+  unspecified @0;     # entries written before roles: they decide nothing
+  clerk @1;           # registers, corrects, enrolls (communes and hubs)
+  chief @2;           # a commune's head: a clerk who also manages the node's officers
+  operator @3;        # a hub's or central's: also decides the review queue and merges duplicates
+}
+
 struct Change {
   origin @0 :UInt64;          # node id of the author
   seq @1 :UInt64;             # 1, 2, 3 ... per origin, no gaps
@@ -36,6 +44,7 @@ struct Change {
   fields @6 :List(UInt16);    # ordinals of the Resident fields this change sets, ascending
   values @7 :Resident;        # the values of those fields; other fields are ignored
   basedOn @8 :List(Version);  # causal context: the record's versions the author had seen
+  officerRole @9 :OfficerRole;  # the officer's role, signed with the change (absent before roles)
 }
 
 # Leaf `seq - 1` of its origin's Merkle tree (storage/merkle.h, docs/log-format.md).

@@ -103,7 +103,7 @@ void RecordStage::Erase(const std::string& id, const std::string& before) {
   erased_.insert(id);
 }
 
-Status RecordStage::SettleConflicts(const std::string& id, schema::Change::Reader change) {
+Status RecordStage::SettleConflicts(const std::string& id, schema::Change::Reader change, bool may_decide) {
   std::vector<std::pair<std::string, std::string>> settled;
   Status scanned = store_.ScanConflicts(ConflictPrefix(id), [&](std::string_view key, std::string_view bytes) {
     auto conflict = Parsed<schema::Conflict>::Parse(bytes, "conflict");
@@ -116,7 +116,9 @@ Status RecordStage::SettleConflicts(const std::string& id, schema::Change::Reade
       for (uint16_t f : change.getFields()) settles |= f == fields::kMergedInto || f == fields::kCitizenNo;
       if (!settles) return true;
     } else {
-      // Settled by a change of that field whose author had seen both values.
+      // Settled by a change of that field whose author had seen both values (and, under review,
+      // may decide it).
+      if (c.getReview() && !may_decide) return true;
       bool sets_field = false;
       for (uint16_t f : change.getFields()) sets_field |= f == c.getField();
       if (!sets_field || !ChangeSaw(change, c.getKept().getOrigin(), c.getKept().getSeq()) ||

@@ -58,8 +58,10 @@ class RecordStage {
   void Erase(const std::string& id, const std::string& before);
 
   // Marks settled the open conflicts on `id` that `change` decides: it sets the conflicting field
-  // having seen both changes, or (a duplicate case) merges the record or changes its number.
-  Status SettleConflicts(const std::string& id, schema::Change::Reader change);
+  // having seen both changes, or (a duplicate case) merges the record or changes its number. A
+  // concurrent edit under review is settled only by a change whose officer `may_decide` (an
+  // operator of a hub or central: storage/officer_role.h); others leave it open.
+  Status SettleConflicts(const std::string& id, schema::Change::Reader change, bool may_decide);
 
   // Puts the state digest and the changed units' counters into the batch; once, after the last
   // Put or Erase. Errors: as the store's reads, and Corruption for a stored counter row that does

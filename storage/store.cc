@@ -14,6 +14,7 @@
 #include "storage/canonical.h"
 #include "storage/info_log.h"
 #include "storage/log_format.h"
+#include "storage/officer_role.h"
 #include "storage/partial_date.h"
 #include "storage/record_fold.h"
 #include "storage/record_index.h"
@@ -256,6 +257,7 @@ Result<AppendOutcome> Store::AppendLocked(std::vector<Draft>& drafts, const Sign
     }
     change.setHlc(hlc);
     change.setOfficer(draft.officer);
+    change.setOfficerRole(draft.officer_role);
     change.setRecordId(record_id);
     change.setOperation(draft.operation);
     auto fields = change.initFields(static_cast<unsigned>(draft.fields.size()));
@@ -299,7 +301,10 @@ Result<AppendOutcome> Store::AppendLocked(std::vector<Draft>& drafts, const Sign
     std::string entry = EncodeEntry(change.asReader());
     AppendLeaf(origin, frontier, merkle::LeafHash(entry), batch);
     batch.Put(cf_->log, layout::LogKey(origin, seq), entry);
-    if (current) DANCU_RETURN_IF_ERROR(stage.SettleConflicts(record_id, change.asReader()));
+    if (current) {
+      DANCU_RETURN_IF_ERROR(
+          stage.SettleConflicts(record_id, change.asReader(), MayDecide(draft.officer_role, options_.hub)));
+    }
     for (const auto& [blob_key, blob] : draft.attachments) batch.Put(cf_->blobs, blob_key, blob);
     stage.Put(record_id, *current_bytes, std::move(next_bytes));
     outcome.accepted.push_back({i, record_id, seq});

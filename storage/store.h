@@ -73,6 +73,9 @@ struct StoreOptions {
   // until the store is destroyed. Null: RocksDB's default, the real disk. The simulator and the
   // durability tests pass a storage/fault_fs.h file system here (rocksdb::NewCompositeEnv).
   rocksdb::Env* env = nullptr;
+  // Whether this node is a hub (district, province) or central rather than a commune: which
+  // officer roles its changes may carry and what they may decide (storage/officer_role.h).
+  bool hub = false;
 };
 
 // What an officer wants changed on one record. Move-only.
@@ -83,6 +86,7 @@ struct Draft {
   std::vector<uint16_t> fields;                       // Resident ordinals set, ascending
   std::unique_ptr<capnp::MallocMessageBuilder> values;  // root: schema::Resident
   std::string officer;
+  schema::OfficerRole officer_role = schema::OfficerRole::CLERK;  // signed with the change
   // Written to the blobs family in the same batch as the change, only if the draft is accepted.
   std::vector<std::pair<std::string, std::string>> attachments;
 
@@ -125,6 +129,8 @@ struct OriginTrust {
   uint64_t revoked_after = UINT64_MAX;  // the origin's changes after this seq are refused
   // Whether the origin has authority over records homed in `unit`.
   std::function<bool(std::string_view unit)> covers;
+  // Whether the origin is a hub or central (its operators decide reviews: storage/officer_role.h).
+  bool hub = false;
 };
 // The trust of an origin, or nullopt while the receiver holds no valid certificate for it.
 using TrustLookup = std::function<std::optional<OriginTrust>(uint64_t origin)>;

@@ -7,6 +7,7 @@
 #include "storage/conflict_key.h"
 #include "storage/ingest.capnp.h"
 #include "storage/log_format.h"
+#include "storage/officer_role.h"
 #include "storage/record_fold.h"
 #include "storage/record_stage.h"
 #include "storage/resident_fields.h"
@@ -228,6 +229,9 @@ Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& t
   for (size_t i = held + 1 - run.first_seq; i < verified->entries.size(); ++i) {
     const Verified& v = verified->entries[i];
     auto change = v.entry.get().getChange();
+    if (Status role = CheckOfficerRole(change, origin_trust->hub); !role.ok()) {
+      return refuse(Name(run.origin, change.getSeq()) + ": " + role.message());
+    }
     const std::string record_id = change.getRecordId().cStr();
     auto current_bytes = stage.Current(record_id);
     if (!current_bytes.ok()) return current_bytes.status();
@@ -294,7 +298,8 @@ Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& t
                                 fields::NeedsReview(edit.field), now_ms));
         ++outcome.conflicts;
       }
-      DANCU_RETURN_IF_ERROR(stage.SettleConflicts(record_id, change));
+      DANCU_RETURN_IF_ERROR(
+          stage.SettleConflicts(record_id, change, MayDecide(change.getOfficerRole(), origin_trust->hub)));
     }
     // One citizen number claimed by two records: a duplicate case, under both records.
     auto resident = next.get().getResident();

@@ -157,6 +157,7 @@ Result<Store::ReauthorOutcome> Store::Reauthor(const SigningKey& key, const Reco
     for (uint16_t f : change.getFields()) draft.fields.push_back(f);
     draft.values->setRoot(change.getValues());
     draft.officer = change.getOfficer().cStr();
+    draft.officer_role = change.getOfficerRole();
     const std::string aside_key = RecoveryEntryKey(seq);
     auto appended = AppendLocked(drafts, key, check, [&](rocksdb::WriteBatch& batch) {
       batch.Delete(cf_->meta, aside_key);

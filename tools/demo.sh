@@ -49,7 +49,7 @@ dancu cert issue --data "$DEMO/dong-van" --request "$DEMO/lung-cu.req" --out "$D
 dancu cert install --data "$DEMO/lung-cu" "$DEMO/lung-cu.cert"
 ls -l "$DEMO"/*.req "$DEMO"/*.cert | awk '{print $5, $9}'
 
-step "An officer account on the commune node"
+step "An officer account on the commune node (a clerk: registers, corrects, enrolls)"
 dancu officer add --data "$DEMO/lung-cu" --name officer.an
 
 step "Generate 10,000 residents of Lũng Cú (1% deliberately invalid) and import them"
@@ -148,7 +148,7 @@ echo
 echo "The nodes stay in $DEMO; try: build/tools/dancu resident find --data $DEMO/central 'hoang van'"
 
 step "The district and Lũng Cú correct one name, each offline: the next sync raises a conflict to review"
-dancu officer add --data "$DEMO/dong-van" --name officer.an
+dancu officer add --data "$DEMO/dong-van" --name officer.an --role operator
 dancu resident update --data "$DEMO/lung-cu" "$mai" '{"full_name": "Giàng Thị Mảy"}'
 dancu resident update --data "$DEMO/dong-van" "$mai" '{"full_name": "Giàng Thị Mây"}'
 serve "$DEMO/dong-van" dong-van

@@ -8,6 +8,7 @@
 #include "node/node_config.h"
 #include "node/officers.h"
 #include "node/role.h"
+#include "storage/officer_role.h"
 
 namespace dancu::console {
 
@@ -102,10 +103,12 @@ void AddAuthRoutes(httplib::Server& server, ConsoleContext& ctx) {
       return SendError(res, 401, "bad_credentials", "unknown officer or wrong password");
     }
     if (!checked.ok()) return SendStatus(res, checked);
+    auto role = node::OfficerRoleOf(ctx.node.store(), *officer);
+    if (!role.ok()) return SendStatus(res, role.status());
     ctx.logins.Succeeded(*officer, req.remote_addr);
     const std::string old = CookieValue(req, kSessionCookie);
     if (!old.empty()) ctx.sessions.Remove(old);
-    std::optional<SessionStore::Created> created = ctx.sessions.Create(*officer);
+    std::optional<SessionStore::Created> created = ctx.sessions.Create(*officer, *role);
     if (!created) {
       return SendError(res, 503, "too_many_sessions",
                        "the console holds as many sessions as it can; try again when others log out");
@@ -113,6 +116,7 @@ void AddAuthRoutes(httplib::Server& server, ConsoleContext& ctx) {
     res.set_header("Set-Cookie", SessionCookie(ctx, created->token));
     SendJson(res, 200,
              {{"officer", created->session.officer},
+              {"role", storage::OfficerRoleName(*role)},
               {"csrf_token", created->session.csrf_token},
               {"idle_minutes",
                std::chrono::duration<double, std::ratio<60>>(ctx.sessions.idle_timeout()).count()},
@@ -135,6 +139,7 @@ void AddAuthRoutes(httplib::Server& server, ConsoleContext& ctx) {
                                            const Session& session) {
                                       SendJson(res, 200,
                                                {{"officer", session.officer},
+                                                {"role", storage::OfficerRoleName(session.role)},
                                                 {"csrf_token", session.csrf_token},
                                                 {"node", NodeJson(ctx.node)}});
                                     }));

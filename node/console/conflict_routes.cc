@@ -7,6 +7,7 @@
 #include "node/console/http_json.h"
 #include "node/console/resident_view.h"
 #include "node/quarantine.h"
+#include "node/role.h"
 
 namespace dancu::console {
 
@@ -34,9 +35,9 @@ void Resolve(ConsoleContext& ctx, const httplib::Request& req, httplib::Response
   auto keep = RequireString(*body, "keep", res);
   if (!keep) return;
   const std::string id = req.matches[1];
-  auto draft = node::ResolvingDraft(ctx.node.store(), id, *keep);
+  auto draft = node::ResolvingDraft(ctx.node.store(), id, *keep, {session.officer, session.role},
+                                    node::IsHub(ctx.node.config().role));
   if (!draft.ok()) return SendStatus(res, draft.status());
-  draft->officer = session.officer;
   std::vector<storage::Draft> drafts;
   drafts.push_back(std::move(draft.value()));
   auto outcome = ctx.node.Append(drafts);

@@ -57,5 +57,6 @@ void AddEnrollmentRoutes(httplib::Server& server, ConsoleContext& ctx);  // phot
 void AddReportRoutes(httplib::Server& server, ConsoleContext& ctx);      // progress per unit
 void AddSyncRoutes(httplib::Server& server, ConsoleContext& ctx);        // links, backlog, bundles
 void AddConflictRoutes(httplib::Server& server, ConsoleContext& ctx);    // review queue, quarantine
+void AddOfficerRoutes(httplib::Server& server, ConsoleContext& ctx);     // the node's officers
 
 }  // namespace dancu::console

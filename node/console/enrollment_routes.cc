@@ -32,7 +32,7 @@ void UploadPhoto(ConsoleContext& ctx, const httplib::Request& req, httplib::Resp
   if (!checked.ok()) return SendError(res, 422, "bad_photo", checked.status().message());
   auto keys = node::LoadBiometricKeys(ctx.node, storage::HybridClock::SystemMillis());
   if (!keys.ok()) return SendStatus(res, keys.status());
-  auto seq = node::StorePhoto(ctx.node, *keys, {*id, session.officer}, req.body);
+  auto seq = node::StorePhoto(ctx.node, *keys, {*id, session.officer, session.role}, req.body);
   if (!seq.ok()) return SendStatus(res, seq.status());
   SendJson(res, 200, {{"id", *id}, {"part", "photo"}, {"seq", *seq}, {"officer", session.officer}});
 }
@@ -48,7 +48,7 @@ void Finger(ConsoleContext& ctx, const httplib::Request& req, httplib::Response&
   }
   auto id = ResolveResident(ctx.node.store(), req.matches[1]);
   if (!id.ok()) return SendStatus(res, id.status());
-  const node::Enrollee who{*id, session.officer};
+  const node::Enrollee who{*id, session.officer, session.role};
   if (body->contains("exception")) {
     auto exception = RequireString(*body, "exception", res);
     if (!exception) return;

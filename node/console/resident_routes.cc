@@ -30,7 +30,7 @@ constexpr size_t kMaxQueryBytes = 200;
 void Apply(ConsoleContext& ctx, httplib::Response& res, const Session& session,
            schema::Operation operation, const std::string& id, const json& values,
            const json& extra = json::object()) {
-  node::DraftOrErrors built = node::MakeDraft(operation, id, values, session.officer);
+  node::DraftOrErrors built = node::MakeDraft(operation, id, values, session.officer, session.role);
   if (!built.errors.empty()) return SendFieldErrors(res, built.errors);
   std::vector<storage::Draft> drafts;
   drafts.push_back(std::move(built.draft));
@@ -53,7 +53,7 @@ void Birth(ConsoleContext& ctx, const httplib::Request& req, httplib::Response& 
   if (!body) return;
   storage::FieldErrors errors = node::CheckBirthValues(*body);
   if (!errors.empty()) return SendFieldErrors(res, errors);
-  node::DraftOrErrors checked = node::MakeDraft(schema::Operation::CREATE, "", *body, session.officer);
+  node::DraftOrErrors checked = node::MakeDraft(schema::Operation::CREATE, "", *body, session.officer, session.role);
   if (!checked.errors.empty()) return SendFieldErrors(res, checked.errors);
   Status issued = node::AssignBirthCitizenNo(ctx.node, *body);
   if (issued.code() == Status::Code::kFailedPrecondition) return SendError(res, 409, "no_lease", issued.message());

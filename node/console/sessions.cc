@@ -38,8 +38,8 @@ bool ConstantTimeEquals(std::string_view given, std::string_view expected) {
 SessionStore::SessionStore(std::chrono::milliseconds idle_timeout, Clock clock)
     : idle_timeout_(idle_timeout), clock_(std::move(clock)) {}
 
-std::optional<SessionStore::Created> SessionStore::Create(const std::string& officer) {
-  Created created{RandomToken(), {officer, RandomToken()}};
+std::optional<SessionStore::Created> SessionStore::Create(const std::string& officer, schema::OfficerRole role) {
+  Created created{RandomToken(), {officer, RandomToken(), role}};
   const auto now = clock_();
   std::lock_guard lock(mu_);
   PruneLocked(now);

@@ -23,11 +23,14 @@
 #include <string>
 #include <string_view>
 
+#include "storage/change.capnp.h"
+
 namespace dancu::console {
 
 struct Session {
   std::string officer;
   std::string csrf_token;
+  schema::OfficerRole role = schema::OfficerRole::CLERK;  // the officer's role when logging in
 };
 
 class SessionStore {
@@ -44,7 +47,7 @@ class SessionStore {
     Session session;
   };
   // nullopt when kMaxSessions live sessions are held and none is `officer`'s to replace.
-  std::optional<Created> Create(const std::string& officer);
+  std::optional<Created> Create(const std::string& officer, schema::OfficerRole role = schema::OfficerRole::CLERK);
 
   enum class Lookup { kOk, kMissing, kExpired };
   // Looks up the session of `token` and, when it is live, restarts its idle time and copies it to

@@ -129,6 +129,7 @@ void WebConsole::AddRoutes() {
   AddReportRoutes(server, ctx);
   AddSyncRoutes(server, ctx);
   AddConflictRoutes(server, ctx);
+  AddOfficerRoutes(server, ctx);
 
   auto serve_asset = [](const std::string& path, httplib::Response& res) {
     const StaticAsset* asset = FindStaticAsset(path);

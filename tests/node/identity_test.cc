@@ -149,16 +149,17 @@ TEST_CASE("officers log in with their password only") {
   auto node = Node::Open(dir.Sub("n"), KeyAccess::kNone, std::nullopt);
   REQUIRE(node.ok());
   storage::Store& store = (*node)->store();
-  REQUIRE(AddOfficer(store, "officer.an", "mật khẩu dài").ok());
-  CHECK(AddOfficer(store, "officer.an", "another password").code() == Status::Code::kAlreadyExists);
-  CHECK(AddOfficer(store, "Bad Name", "long enough").code() == Status::Code::kInvalidArgument);
-  CHECK(AddOfficer(store, "officer.b", "short").code() == Status::Code::kInvalidArgument);
+  REQUIRE(AddOfficer(store, {"officer.an"}, "mật khẩu dài", false).ok());
+  CHECK(AddOfficer(store, {"officer.an"}, "another password", false).code() == Status::Code::kAlreadyExists);
+  CHECK(AddOfficer(store, {"Bad Name"}, "long enough", false).code() == Status::Code::kInvalidArgument);
+  CHECK(AddOfficer(store, {"officer.b"}, "short", false).code() == Status::Code::kInvalidArgument);
   CHECK(CheckOfficer(store, "officer.an", "mật khẩu dài").ok());
   CHECK(CheckOfficer(store, "officer.an", "wrong").code() == Status::Code::kPermissionDenied);
   CHECK(CheckOfficer(store, "nobody", "mật khẩu dài").code() == Status::Code::kPermissionDenied);
-  auto names = ListOfficers(store);
-  REQUIRE(names.ok());
-  CHECK(*names == std::vector<std::string>{"officer.an"});
+  auto officers = ListOfficers(store);
+  REQUIRE(officers.ok());
+  REQUIRE(officers->size() == 1);
+  CHECK((*officers)[0].name == "officer.an");
 }
 
 }  // namespace

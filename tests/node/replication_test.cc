@@ -201,8 +201,12 @@ TEST_CASE("concurrent edits converge to one value everywhere, go to review, and 
   REQUIRE(at_district.size() == 1);
   CHECK(at_commune == at_district);  // the same id on both nodes
 
-  // The district decides: a change that has seen both settles the conflict on every node.
-  TestNetwork::Add(net.district(), DraftFromJson(Operation::UPDATE, id, {{"full_name", "Vàng Seo Páo"}}));
+  // A clerk's change that has seen both does not decide it; the district's operator's does, on
+  // every node.
+  TestNetwork::Add(net.district(), DraftFromJson(Operation::UPDATE, id, {{"full_name", "Vàng Seo Pao"}}));
+  CHECK(OpenConflicts(net.district()) == at_district);
+  TestNetwork::Add(net.district(), DraftFromJson(Operation::UPDATE, id, {{"full_name", "Vàng Seo Páo"}}, "officer.d",
+                                                 schema::OfficerRole::OPERATOR));
   CHECK(OpenConflicts(net.district()).empty());
   net.Sync(net.commune_a(), net.district());
   CHECK(OpenConflicts(net.commune_a()).empty());
@@ -428,8 +432,9 @@ TEST_CASE("a laptop ten days ahead neither drags the hub's clock along nor escap
   CHECK(storage::HybridClock::Millis(LastHlc(net.commune_a())) >= now + ten_days - 60'000);
   // The name the future-dated laptop wrote is not silently final: the edit is in review.
   CHECK(OpenConflicts(net.district()).size() == 1);
-  // A change made after seeing the laptop's value overrides it, whatever the clocks say.
-  TestNetwork::Add(net.district(), DraftFromJson(Operation::UPDATE, ids[0], {{"full_name", "Vàng Seo Páo"}}));
+  // An operator's change made after seeing the laptop's value overrides it, whatever the clocks say.
+  TestNetwork::Add(net.district(), DraftFromJson(Operation::UPDATE, ids[0], {{"full_name", "Vàng Seo Páo"}}, "officer.d",
+                                                 schema::OfficerRole::OPERATOR));
   CHECK(Name(net.district(), ids[0]) == "Vàng Seo Páo");
   CHECK(OpenConflicts(net.district()).empty());
 }

@@ -22,6 +22,9 @@ json Open(const node::Node& node, const std::string& record = "") {
   return *list;
 }
 
+// The district's operator, who decides its review queue.
+const node::Officer kOperator{"officer.d", schema::OfficerRole::OPERATOR};
+
 const node::PeerStatus& Peer(const std::vector<node::PeerStatus>& peers, uint64_t id) {
   for (const auto& p : peers) {
     if (p.node_id == id) return p;
@@ -58,19 +61,18 @@ TEST_CASE("the review queue shows both values, and a decision settles the confli
   CHECK(at_commune == queue);
 
   const std::string conflict = c["id"];
-  CHECK(node::ResolvingDraft(net.district().store(), conflict, "neither").status().code() ==
+  CHECK(node::ResolvingDraft(net.district().store(), conflict, "neither", kOperator, true).status().code() ==
         Status::Code::kInvalidArgument);
-  CHECK(node::ResolvingDraft(net.district().store(), "0123456789abcdef", "kept").status().code() ==
+  CHECK(node::ResolvingDraft(net.district().store(), "0123456789abcdef", "kept", kOperator, true).status().code() ==
         Status::Code::kNotFound);
   // An id is matched whole, not by its end.
-  CHECK(node::ResolvingDraft(net.district().store(), conflict.substr(8), "kept").status().code() ==
+  CHECK(node::ResolvingDraft(net.district().store(), conflict.substr(8), "kept", kOperator, true).status().code() ==
         Status::Code::kNotFound);
 
   // The district keeps the commune's spelling.
   const std::string keep = kept["value"] == "Vàng Seo Phủ" ? "kept" : "other";
-  auto draft = node::ResolvingDraft(net.district().store(), conflict, keep);
+  auto draft = node::ResolvingDraft(net.district().store(), conflict, keep, kOperator, true);
   REQUIRE(draft.ok());
-  draft->officer = "officer.d";
   TestNetwork::Add(net.district(), std::move(draft.value()));
   CHECK(Open(net.district()).empty());
   auto all = node::ListConflicts(net.district().store(), true);
@@ -78,7 +80,7 @@ TEST_CASE("the review queue shows both values, and a decision settles the confli
   REQUIRE(all->size() == 1);
   CHECK((*all)[0]["open"] == false);
   CHECK((*all)[0].contains("resolved_by"));
-  CHECK(node::ResolvingDraft(net.district().store(), conflict, keep).status().code() ==
+  CHECK(node::ResolvingDraft(net.district().store(), conflict, keep, kOperator, true).status().code() ==
         Status::Code::kFailedPrecondition);
 
   net.Sync(net.commune_a(), net.district());

@@ -38,11 +38,13 @@ nlohmann::json ValidResident(uint32_t serial, const std::string& full_name) {
 }
 
 storage::Draft DraftFromJson(schema::Operation operation, const std::string& record_id,
-                             const nlohmann::json& values, const std::string& officer) {
+                             const nlohmann::json& values, const std::string& officer,
+                             schema::OfficerRole role) {
   storage::Draft draft;
   draft.operation = operation;
   draft.record_id = record_id;
   draft.officer = officer;
+  draft.officer_role = role;
   auto errors = storage::ResidentFromJson(values, draft.Values(), &draft.fields);
   INFO(values.dump());
   REQUIRE(errors.empty());

@@ -37,9 +37,11 @@ inline constexpr uint64_t kTestNowMs = 1717243200000ull;
 // 001 0 85 <serial> (male, born 1985).
 nlohmann::json ValidResident(uint32_t serial, const std::string& full_name = "Nguyễn Văn An");
 
-// A draft of `operation` setting the keys of `values`; REQUIREs that the JSON is well-formed.
+// A draft of `operation` setting the keys of `values`, by `officer` of `role`; REQUIREs that the
+// JSON is well-formed.
 storage::Draft DraftFromJson(schema::Operation operation, const std::string& record_id,
-                             const nlohmann::json& values, const std::string& officer = "officer.a");
+                             const nlohmann::json& values, const std::string& officer = "officer.a",
+                             schema::OfficerRole role = schema::OfficerRole::CLERK);
 
 // Opens (creating if needed) a store at `path` whose wall clock is fixed at kTestNowMs + offset.
 std::unique_ptr<storage::Store> OpenStore(const std::string& path, uint64_t clock_offset_ms = 0);

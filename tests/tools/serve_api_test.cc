@@ -223,7 +223,9 @@ TEST_CASE("births, conflicts, bundles and sync status refuse bad input and chang
     ExpectError(browser.Post("/api/conflicts/0123456789abcdef/resolve", "{"), 400, "invalid_json");
     ExpectError(browser.Post("/api/conflicts/0123456789abcdef/resolve", "{}"), 400, "missing_field");
     ExpectError(browser.Post("/api/conflicts/0123456789abcdef/resolve", R"({"keep": 1})"), 400, "bad_field");
-    ExpectError(browser.Post("/api/conflicts/0123456789abcdef/resolve", R"({"keep": "kept"})"), 404, "not_found");
+    // A commune's clerk decides nothing, whatever the conflict (officer_roles_cli_test has the rest).
+    ExpectError(browser.Post("/api/conflicts/0123456789abcdef/resolve", R"({"keep": "kept"})"), 403,
+                "permission_denied");
     CHECK(ExpectJson(browser.Get("/api/conflicts"), 200)["conflicts"] == json::array());
     CHECK(ExpectJson(browser.Get("/api/quarantine"), 200)["quarantine"] == json::array());
 

@@ -97,6 +97,7 @@ async function shot(name) {
 before(async () => {
   dancu('init', '--data', data, '--role', 'commune', '--unit', '00001');
   dancu('officer', 'add', '--data', data, '--name', OFFICER);
+  dancu('officer', 'add', '--data', data, '--name', 'chief.an', '--role', 'chief');
   // Certified by a central node, so that biometrics can be sealed to central's key.
   dancu('init', '--data', central, '--role', 'central', '--unit', 'VN');
   certify(central, data);
@@ -412,14 +413,17 @@ function decide(onPage, id, keep) {
 }
 
 test('a conflict is resolved on the district in the browser and the decision reaches the commune', async () => {
-  // A district under central and a commune under the district, each with officer.an.
+  // A district under central and a commune under the district, each with officer.an (the
+  // district's an operator, who decides its review queue), and a clerk at the district.
   const district = join(dir, 'district');
   const commune = join(dir, 'lung-cu');
   dancu('init', '--data', district, '--role', 'district', '--unit', '026');
   certify(central, district);
   dancu('init', '--data', commune, '--role', 'commune', '--unit', '00715');
   certify(district, commune);
-  for (const node of [district, commune]) dancu('officer', 'add', '--data', node, '--name', OFFICER);
+  dancu('officer', 'add', '--data', district, '--name', OFFICER, '--role', 'operator');
+  dancu('officer', 'add', '--data', district, '--name', 'clerk.binh');
+  dancu('officer', 'add', '--data', commune, '--name', OFFICER);
   // A second commune the district certified, which has never synced.
   const silent = join(dir, 'ma-le');
   dancu('init', '--data', silent, '--role', 'commune', '--unit', '00718');
@@ -452,6 +456,24 @@ test('a conflict is resolved on the district in the browser and the decision rea
   try {
     sync(hub.listen);
     assert.deepEqual(openConflicts().map((c) => c.kind).sort(), ['concurrent_edit', 'duplicate_citizen_no']);
+
+    // The district's clerk sees the queue but may not decide: the refusal says so in Vietnamese,
+    // and the conflict stays open.
+    await hubPage.goto(`${hub.url}/#/conflicts`);
+    await hubPage.fill('#login-officer', 'clerk.binh');
+    await hubPage.fill('#login-password', PASSWORD);
+    await hubPage.click('#login-form button[type=submit]');
+    await hubPage.locator('article.conflict').first().waitFor();
+    assert.match(await hubPage.textContent('#who'), /clerk\.binh \(cán bộ nghiệp vụ\)/);
+    assert.equal(await hubPage.locator('#nav-officers').count(), 0);
+    await hubPage.locator('article.conflict').first().locator('button').first().click();
+    const denied = hubPage.locator('article.conflict .form-error:not([hidden])');
+    await denied.waitFor();
+    assert.match(await denied.textContent(), /^Vai trò của bạn không được quyết định xung đột: chỉ cán bộ vận hành/);
+    assert.equal(openConflicts().length, 2);
+    await hubPage.screenshot({ path: join(ARTIFACTS, '17-clerk-may-not-decide.png'), fullPage: true });
+    await hubPage.click('#logout');
+    await hubPage.waitForSelector('#login-form');
 
     await hubPage.goto(hub.url);
     await hubPage.fill('#login-officer', OFFICER);
@@ -533,4 +555,42 @@ test('a conflict is resolved on the district in the browser and the decision rea
     await stopServer(hub.child);
   }
   assert.match(dancu('log', 'verify', '--data', commune), /log ok/);
+});
+
+test("a commune's chief adds an officer from the console", async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'vi-VN' });
+  const chiefPage = await context.newPage();
+  try {
+    await chiefPage.goto(url);
+    await chiefPage.fill('#login-officer', 'chief.an');
+    await chiefPage.fill('#login-password', PASSWORD);
+    await chiefPage.click('#login-form button[type=submit]');
+    await chiefPage.waitForSelector('#search-input');
+    assert.match(await chiefPage.textContent('#who'), /chief\.an \(trưởng công an xã\)/);
+    await chiefPage.click('#nav-officers');
+    await chiefPage.waitForSelector('#officers-table');
+    // A commune has clerks and chiefs, no operators.
+    assert.deepEqual(await chiefPage.locator('#officer-new-role option').evaluateAll((os) => os.map((o) => o.value)),
+                     ['', 'clerk', 'chief']);
+    await chiefPage.fill('#officer-new-name', 'clerk.chi');
+    await chiefPage.fill('#officer-new-password', 'mật khẩu của Chi');
+    await chiefPage.selectOption('#officer-new-role', 'clerk');
+    await chiefPage.click('#officer-new button[type=submit]');
+    await chiefPage.locator('#notice', { hasText: 'Đã thêm cán bộ clerk.chi (cán bộ nghiệp vụ).' }).waitFor();
+    assert.match(await chiefPage.textContent('#officers-table tr[data-officer="clerk.chi"]'), /cán bộ nghiệp vụ/);
+    await chiefPage.screenshot({ path: join(ARTIFACTS, '18-chief-adds-officer.png'), fullPage: true });
+    // The new officer logs in, as a clerk, on the same screen: refused in Vietnamese, and no
+    // officers screen in the menu.
+    await chiefPage.click('#logout');
+    await chiefPage.fill('#login-officer', 'clerk.chi');
+    await chiefPage.fill('#login-password', 'mật khẩu của Chi');
+    await chiefPage.click('#login-form button[type=submit]');
+    await chiefPage.waitForSelector('#officers-denied');
+    assert.equal(await chiefPage.textContent('#officers-denied'),
+                 'Chỉ trưởng công an xã hoặc cán bộ vận hành được quản lý tài khoản cán bộ.');
+    assert.match(await chiefPage.textContent('#who'), /clerk\.chi \(cán bộ nghiệp vụ\)/);
+    assert.equal(await chiefPage.locator('#nav-officers').count(), 0);
+  } finally {
+    await context.close();
+  }
 });

@@ -63,6 +63,9 @@ Result<WriteSession> OpenForWriting(const NodeOptions& options) {
   auto node = node::Node::Open(options.data_dir, node::KeyAccess::kSign, *passphrase);
   if (!node.ok()) return node.status();
   DANCU_RETURN_IF_ERROR(node::CheckOfficer((*node)->store(), session.officer, **password));
+  auto role = node::OfficerRoleOf((*node)->store(), session.officer);
+  if (!role.ok()) return role.status();
+  session.role = *role;
   session.node = std::move(node.value());
   return session;
 }

@@ -49,6 +49,7 @@ Result<std::unique_ptr<node::Node>> OpenForReading(const NodeOptions& options);
 struct WriteSession {
   std::unique_ptr<node::Node> node;
   std::string officer;
+  schema::OfficerRole role = schema::OfficerRole::CLERK;  // the officer's role on the node
 };
 Result<WriteSession> OpenForWriting(const NodeOptions& options);
 

@@ -63,7 +63,7 @@ void AddImport(CLI::App& app, Runner& runner) {
       else std::cout << "committed " << p.accepted << " residents (through line " << p.lines << ")\n";
       std::cout.flush();
     };
-    node::ImportOptions options{session->officer, std::max<size_t>(1, opts->batch)};
+    node::ImportOptions options{session->officer, std::max<size_t>(1, opts->batch), session->role};
     auto done = node::ImportJsonLines(*session->node, in, options, callbacks);
     if (!done.ok()) return runner.Fail(done.status(), json);
     if (json) {

@@ -151,7 +151,7 @@ void EnrollFinger(Runner& runner, const FingerOptions& opts) {
   node::Node& node = *session->node;
   auto id = ResolveRecord(node.store(), opts.resident);
   if (!id.ok()) return runner.Fail(id.status(), as_json);
-  const node::Enrollee who{*id, session->officer};
+  const node::Enrollee who{*id, session->officer, session->role};
   if (!opts.exception.empty()) return RecordException(runner, opts, *session, who, *finger);
 
   auto keys = node::LoadBiometricKeys(node, storage::HybridClock::SystemMillis());
@@ -227,7 +227,7 @@ void AddEnrollPhoto(CLI::App& group, Runner& runner) {
     if (!keys.ok()) return runner.Fail(keys.status(), as_json);
     auto photo = node::ReadWholeFile(opts->file);
     if (!photo.ok()) return runner.Fail(photo.status(), as_json);
-    auto seq = node::StorePhoto(node, *keys, {*id, session->officer}, *photo);
+    auto seq = node::StorePhoto(node, *keys, {*id, session->officer, session->role}, *photo);
     if (!seq.ok()) return runner.Fail(seq.status(), as_json);
     Say(as_json, {{"event", "enrolled"}, {"id", *id}, {"part", "photo"}, {"seq", *seq}},
         "enrolled the photo of " + *id + " (change " + std::to_string(*seq) + ")");

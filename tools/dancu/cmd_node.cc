@@ -5,6 +5,7 @@
 #include "node/files.h"
 #include "node/officers.h"
 #include "node/role.h"
+#include "storage/officer_role.h"
 #include "storage/hlc.h"
 #include "tools/dancu/cli.h"
 
@@ -48,25 +49,36 @@ void AddOfficerCommands(CLI::App& app, Runner& runner) {
   auto* group = app.add_subcommand("officer", "officer accounts of this node");
   group->require_subcommand(1);
 
-  auto add = std::make_shared<std::pair<NodeOptions, std::string>>();
+  struct AddOptions {
+    NodeOptions node;
+    std::string name;
+    std::string role = "clerk";
+  };
+  auto add = std::make_shared<AddOptions>();
   auto* add_cmd = group->add_subcommand("add", "add an officer (password from --password-file or $DANCU_PASSWORD)");
-  add_cmd->add_option("--data", add->first.data_dir, "the node's data directory")->required();
-  add_cmd->add_option("--name", add->second, "login name: 2-32 of a-z 0-9 . _ -")->required();
-  add_cmd->add_option("--password-file", add->first.password_file, "file holding the password");
-  add_cmd->add_flag("--json", add->first.json, "machine-readable output");
+  add_cmd->add_option("--data", add->node.data_dir, "the node's data directory")->required();
+  add_cmd->add_option("--name", add->name, "login name: 2-32 of a-z 0-9 . _ -")->required();
+  add_cmd->add_option("--role", add->role,
+                      "clerk (default), chief (communes: also manages officers) or operator (hubs and central: also "
+                      "decides the review queue and manages officers)");
+  add_cmd->add_option("--password-file", add->node.password_file, "file holding the password");
+  add_cmd->add_flag("--json", add->node.json, "machine-readable output");
   add_cmd->callback([add, &runner] {
-    auto password = ReadSecret(add->first.password_file, "DANCU_PASSWORD");
-    if (!password.ok()) return runner.Fail(password.status(), add->first.json);
+    auto password = ReadSecret(add->node.password_file, "DANCU_PASSWORD");
+    if (!password.ok()) return runner.Fail(password.status(), add->node.json);
     if (!password->has_value()) {
       return runner.Fail(Status::InvalidArgument("give a password (--password-file or $DANCU_PASSWORD)"),
-                         add->first.json);
+                         add->node.json);
     }
-    auto node = OpenForReading(add->first);
-    if (!node.ok()) return runner.Fail(node.status(), add->first.json);
-    Status added = node::AddOfficer((*node)->store(), add->second, **password);
-    if (!added.ok()) return runner.Fail(added, add->first.json);
-    if (add->first.json) PrintJson({{"officer", add->second}});
-    else std::cout << "added officer " << add->second << "\n";
+    auto role = storage::ParseOfficerRole(add->role);
+    if (!role) return runner.Fail(Status::InvalidArgument("--role must be clerk, chief or operator"), add->node.json);
+    auto node = OpenForReading(add->node);
+    if (!node.ok()) return runner.Fail(node.status(), add->node.json);
+    Status added = node::AddOfficer((*node)->store(), {add->name, *role}, **password,
+                                    node::IsHub((*node)->config().role));
+    if (!added.ok()) return runner.Fail(added, add->node.json);
+    if (add->node.json) PrintJson({{"officer", add->name}, {"role", add->role}});
+    else std::cout << "added officer " << add->name << " (" << add->role << ")\n";
   });
 
   auto list = std::make_shared<NodeOptions>();
@@ -75,10 +87,14 @@ void AddOfficerCommands(CLI::App& app, Runner& runner) {
   list_cmd->callback([list, &runner] {
     auto node = OpenForReading(*list);
     if (!node.ok()) return runner.Fail(node.status(), list->json);
-    auto names = node::ListOfficers((*node)->store());
-    if (!names.ok()) return runner.Fail(names.status(), list->json);
-    if (list->json) PrintJson(*names);
-    else for (const auto& n : *names) std::cout << n << "\n";
+    auto officers = node::ListOfficers((*node)->store());
+    if (!officers.ok()) return runner.Fail(officers.status(), list->json);
+    nlohmann::json listed = nlohmann::json::array();
+    for (const auto& o : *officers) {
+      if (!list->json) std::cout << o.name << "\t" << storage::OfficerRoleName(o.role) << "\n";
+      listed.push_back({{"name", o.name}, {"role", storage::OfficerRoleName(o.role)}});
+    }
+    if (list->json) PrintJson(listed);
   });
 }
 

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "node/conflicts.h"
+#include "node/role.h"
 #include "node/directory.h"
 #include "node/files.h"
 #include "node/leases.h"
@@ -137,9 +138,9 @@ void AddConflicts(CLI::App& app, Runner& runner) {
   cmd->callback([opts, &runner] {
     auto session = OpenForWriting(opts->node);
     if (!session.ok()) return runner.Fail(session.status(), opts->node.json);
-    auto draft = node::ResolvingDraft(session->node->store(), opts->id, opts->keep);
+    auto draft = node::ResolvingDraft(session->node->store(), opts->id, opts->keep, {session->officer, session->role},
+                                      node::IsHub(session->node->config().role));
     if (!draft.ok()) return runner.Fail(draft.status(), opts->node.json);
-    draft->officer = session->officer;
     std::vector<storage::Draft> drafts;
     drafts.push_back(std::move(draft.value()));
     auto outcome = session->node->Append(drafts);

@@ -143,7 +143,7 @@ void ApplyOperation(Runner& runner, const NodeOptions& options, schema::Operatio
   }
   auto values = make_values(*session->node, current ? &*current : nullptr);
   if (!values.ok()) return runner.Fail(values.status(), options.json);
-  node::DraftOrErrors built = node::MakeDraft(operation, id, *values, session->officer);
+  node::DraftOrErrors built = node::MakeDraft(operation, id, *values, session->officer, session->role);
   storage::FieldErrors errors = std::move(built.errors);
   std::vector<storage::Draft> drafts;
   if (errors.empty()) {

@@ -1,5 +1,5 @@
 // The console's shell: session, navigation (#/search, #/new, #/birth, #/resident/ID, #/report,
-// #/sync, #/conflicts),
+// #/sync, #/conflicts, #/officers for a chief or an operator),
 // and the language toggle. Every screen re-renders from its own data when the language changes.
 import { h, clear } from './dom.js';
 import { t, getLang, setLang } from './i18n.js';
@@ -12,6 +12,7 @@ import { renderReport } from './view_report.js';
 import { renderBirth } from './view_birth.js';
 import { renderSync } from './view_sync.js';
 import { renderConflicts } from './view_conflicts.js';
+import { renderOfficers, managesOfficers } from './view_officers.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -40,10 +41,12 @@ function renderChrome() {
   if (!session) return;
   const current = location.hash.split('/')[1] || 'search';
   for (const [key, target] of [['search', '#/search'], ['new', '#/new'], ['birth', '#/birth'], ['report', '#/report'],
-                              ['sync', '#/sync'], ['conflicts', '#/conflicts']]) {
+                              ['sync', '#/sync'], ['conflicts', '#/conflicts'],
+                              ...(managesOfficers(session) ? [['officers', '#/officers']] : [])]) {
     nav.append(h('a', { href: target, id: `nav-${key}`, class: current === key ? 'active' : '' }, t(`nav.${key}`)));
   }
-  who.textContent = t('who', { officer: session.officer, unit: session.node.unit_name || session.node.unit });
+  who.textContent = t('who', { officer: session.officer, role: t(`role.${session.role}`),
+                               unit: session.node.unit_name || session.node.unit });
 }
 
 async function route() {
@@ -64,6 +67,7 @@ async function route() {
     else if (page === 'birth') renderBirth(main, { session });
     else if (page === 'sync') await renderSync(main);
     else if (page === 'conflicts') await renderConflicts(main, { navigate, notice });
+    else if (page === 'officers') await renderOfficers(main, { session, navigate, notice });
     else renderSearch(main);
   } catch (e) {
     if (e.status === 401) return;

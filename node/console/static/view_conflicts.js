@@ -26,7 +26,7 @@ function decideButton(conflict, keep, label, onDone, status) {
       onDone(t('conflicts.resolved'));
     } catch (e) {
       status.hidden = false;
-      status.textContent = t('error.generic', { message: e.message });
+      status.textContent = e.code === 'permission_denied' ? t('conflicts.denied') : t('error.generic', { message: e.message });
       button.disabled = false;
     }
   });
