@@ -27,13 +27,15 @@ bool RoleExistsOn(OfficerRole role, bool hub) {
 
 bool MayDecide(OfficerRole role, bool hub) { return hub && role == OfficerRole::OPERATOR; }
 
+bool MayMerge(OfficerRole role, bool hub) { return MayDecide(role, hub) || (!hub && role == OfficerRole::CHIEF); }
+
 Status CheckOfficerRole(std::string_view officer, OfficerRole role, schema::Operation operation, bool hub) {
   const std::string who = "officer " + std::string(officer) + " (" + OfficerRoleName(role) + ")";
   if (role != OfficerRole::UNSPECIFIED && !RoleExistsOn(role, hub)) {
     return Status::PermissionDenied(who + ": no such role on a " + (hub ? "hub" : "commune") + " node");
   }
-  if (operation == schema::Operation::MERGE_DUPLICATE && !MayDecide(role, hub)) {
-    return Status::PermissionDenied(who + " may not merge duplicates: only a hub's or central's operator decides");
+  if (operation == schema::Operation::MERGE_DUPLICATE && !MayMerge(role, hub)) {
+    return Status::PermissionDenied(who + " may not merge duplicates: a commune's chief or a hub's or central's operator decides");
   }
   return Status::Ok();
 }

@@ -6,9 +6,12 @@
 //   - a role exists on its kind of node only: clerk anywhere, chief at communes, operator at hubs
 //     (and central); entries written before roles carry `unspecified`, readable, deciding nothing;
 //   - a review decision (settling a concurrent edit of an identity, death, household or residence
-//     field, and any mergeDuplicate) is for a hub's or central's operator only. Authority over the
-//     record (store.h OriginTrust::covers) already confines a hub to records homed in its subtree,
-//     so this is the record's home hub or one above it, as far as central.
+//     field) is for a hub's or central's operator only. Authority over the record (store.h
+//     OriginTrust::covers) already confines a hub to records homed in its subtree, so this is the
+//     record's home hub or one above it, as far as central;
+//   - a mergeDuplicate is for such an operator, or for a commune's chief: authority confines a
+//     commune to records homed in its own unit, so a chief merges a resident registered twice in
+//     the commune and nothing else.
 // A commune's chief decides no review: every review conflict pairs a change of another node with
 // one of the commune, and the design leaves the review queue to operators.
 //
@@ -31,6 +34,8 @@ std::optional<schema::OfficerRole> ParseOfficerRole(std::string_view name);  // 
 bool RoleExistsOn(schema::OfficerRole role, bool hub);
 // Whether an officer of `role` on a node of that kind decides the review queue.
 bool MayDecide(schema::OfficerRole role, bool hub);
+// Whether an officer of `role` on a node of that kind merges duplicate records.
+bool MayMerge(schema::OfficerRole role, bool hub);
 
 // Whether an officer's change of `operation`, authored by a node of that kind, is one the
 // officer's role allows; the second form judges a signed change.

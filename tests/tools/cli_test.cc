@@ -167,7 +167,14 @@ TEST_CASE("an officer finds, corrects, records a death, a card, a household and 
               "--application-id", "HS-1", "--applied-on", "2024-05-01", "--card-no", "001085000001",
               "--issued-on", "2024-05-15"}, 0);
   cli.Expect({"resident", "household", "--data", cli.data(), an, "--id", "HK-9", "--relationship", "head"}, 0);
-  cli.Expect({"resident", "merge", "--data", cli.data(), twin, "--into", an}, 0);
+  // Merging a resident registered twice is the commune chief's decision, not a clerk's.
+  auto clerk_merge = cli.Run({"resident", "merge", "--data", cli.data(), twin, "--into", an});
+  CHECK(clerk_merge.exit_code != 0);
+  CHECK_THAT(clerk_merge.err, Catch::Contains("may not merge duplicates"));
+  cli.Expect({"officer", "add", "--data", cli.data(), "--name", "chief.binh", "--role", "chief"}, 0);
+  ProcessOptions as_chief;
+  as_chief.env.emplace("DANCU_OFFICER", "chief.binh");
+  cli.Expect({"resident", "merge", "--data", cli.data(), twin, "--into", an}, 0, as_chief);
   cli.Expect({"resident", "death", "--data", cli.data(), an, "--date", "2024-05-20"}, 0);
   auto death_before_birth = cli.Run({"resident", "death", "--data", cli.data(), an, "--date", "1970-01-01"});
   CHECK(death_before_birth.exit_code == 3);
