@@ -2,13 +2,18 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 #include <rocksdb/write_buffer_manager.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 
 #include "storage/canonical.h"
@@ -51,6 +56,58 @@ Status DamagedOnOpen(const Status& opened, const std::string& path) {
                             "directory as it is, restore the node from its latest copy and sync it with its parent");
 }
 
+// RocksDB's info log of a read-only open: discarded, since that open must not touch the directory
+// (RocksDB would otherwise rename DIR/LOG aside and start a new one).
+class DiscardingLogger : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char*, va_list) override {}
+};
+
+// RocksDB's info log of a writable open: the file RocksDB would keep (DIR/LOG, rolled by size)
+// without its headers (the version, the directory listing and every option, at each open), which
+// ignore the log level.
+class QuietLogger : public rocksdb::Logger {
+ public:
+  explicit QuietLogger(std::shared_ptr<rocksdb::Logger> file)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL), file_(std::move(file)) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override { file_->Logv(format, ap); }
+  void LogHeader(const char*, va_list) override {}
+  void Flush() override { file_->Flush(); }
+
+ private:
+  std::shared_ptr<rocksdb::Logger> file_;
+};
+
+// Opens the database itself, read-only or for writing.
+rocksdb::Status OpenRocks(const rocksdb::DBOptions& db_options, const std::string& path, bool read_only,
+                          const std::vector<rocksdb::ColumnFamilyDescriptor>& families,
+                          std::vector<rocksdb::ColumnFamilyHandle*>* handles, rocksdb::DB** db) {
+  if (!read_only) {
+    rocksdb::DBOptions options = db_options;
+    std::shared_ptr<rocksdb::Logger> file;
+    rocksdb::Status s = rocksdb::CreateLoggerFromOptions(path, options, &file);
+    if (!s.ok()) return s;
+    options.info_log = std::make_shared<QuietLogger>(std::move(file));
+    return rocksdb::DB::Open(options, path, families, handles, db);
+  }
+  rocksdb::DBOptions options = db_options;
+  options.create_if_missing = false;
+  options.create_missing_column_families = false;
+  options.info_log = std::make_shared<DiscardingLogger>();
+  // Every table file is opened now and held open: a writer in another process that compacts later
+  // deletes files this view still reads. Should it delete one while this open lists them, the
+  // open is tried again on the newer state.
+  options.max_open_files = -1;
+  rocksdb::Status s;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    s = rocksdb::DB::OpenForReadOnly(options, path, families, handles, db);
+    if (!s.IsPathNotFound() && !s.IsIOError()) break;
+  }
+  return s;
+}
+
 }  // namespace
 
 Draft::Draft() : values(std::make_unique<capnp::MallocMessageBuilder>(kRecordMessageWords)) {
@@ -60,6 +117,11 @@ Draft::Draft() : values(std::make_unique<capnp::MallocMessageBuilder>(kRecordMes
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
   if (!options.create_if_missing && !std::filesystem::exists(path)) {
     return Status::NotFound("no node database at " + path);
+  }
+  if (!options.read_only && std::filesystem::exists(path) && ::access(path.c_str(), W_OK) != 0) {
+    return Status::FailedPrecondition("the node database " + path + " cannot be written (" + std::strerror(errno) +
+                                      "): commands that change the node need a writable data directory; "
+                                      "commands that only read it work as it is. Nothing was changed");
   }
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = options.create_if_missing;
@@ -76,6 +138,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   db_options.max_file_opening_threads = 1;
   db_options.write_buffer_manager =
       std::make_shared<rocksdb::WriteBufferManager>(options.memtable_budget_bytes);
+  // RocksDB's info log: warnings and errors only, without the headers (the options dump, flush and
+  // compaction notes made ~100 KB at every open; the node's own errors carry what went wrong), one
+  // file cut at 1 MiB, and no LOG.old kept (the one set aside at each open is deleted by the open).
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_options.max_log_file_size = 1u << 20;
+  db_options.keep_log_file_num = 1;
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
@@ -106,7 +174,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   };
   auto handles = std::make_unique<Handles>();
   rocksdb::DB* raw = nullptr;
-  Status opened = FromRocks(rocksdb::DB::Open(db_options, path, families, &handles->all, &raw), "opening " + path);
+  Status opened = FromRocks(OpenRocks(db_options, path, options.read_only, families, &handles->all, &raw),
+                            "opening " + path);
   if (opened.code() == Status::Code::kCorruption) return DamagedOnOpen(opened, path);
   DANCU_RETURN_IF_ERROR(opened);
   std::unique_ptr<rocksdb::DB> db(raw);
@@ -162,6 +231,7 @@ Status Store::CheckFormat(const std::string& path) {
   if (format->has_value()) {
     if (!layout::DecodeU64(**format, &version)) return Status::Corruption("the stored log format is not 8 bytes");
   } else if (versions_.empty()) {
+    if (options_.read_only) return Status::Ok();
     return PutMeta(layout::kFormatKey, layout::EncodeU64(kLogFormat));  // a new node, or one with no log yet
   } else {
     version = 1;  // written before the format was recorded: hash-chained logs

@@ -25,7 +25,10 @@
 // Errors: IOError when RocksDB fails (disk full, permissions: the batch is then not applied and the
 // in-memory head is unchanged), Corruption when stored bytes fail to decode or the write-ahead log
 // is damaged before its last record (Open refuses rather than drop acknowledged writes),
-// FailedPrecondition from Open for a database in another log format (with what to do).
+// FailedPrecondition from Open for a database in another log format (with what to do), and for a
+// writable Open of a directory this process cannot write (a read-only mount, say).
+//
+// RocksDB's info log: one file, DIR/LOG, warnings and errors only, cut at 1 MiB; no LOG.old is kept.
 #pragma once
 
 #include <capnp/message.h>
@@ -63,6 +66,12 @@ struct StoreOptions {
   HybridClock::WallClock wall_clock = HybridClock::SystemMillis;
   size_t block_cache_bytes = 8u << 20;
   size_t memtable_budget_bytes = 16u << 20;  // shared by every column family
+  // Opens a static view of the database as it is at Open (rocksdb::DB::OpenForReadOnly): nothing
+  // in the directory is created, renamed or written (no LOCK, no info LOG, no recount kept), so it
+  // works on a read-only directory and while another process holds the database for writing (it
+  // then sees that writer's acknowledged changes up to Open, none after). Every write fails with an
+  // IOError saying the store is in read-only mode, and changes nothing.
+  bool read_only = false;
 };
 
 // What an officer wants changed on one record. Move-only.
@@ -310,6 +319,7 @@ class Store {
   StateDigest digest_;
   VersionVector versions_;
   std::map<uint64_t, merkle::Frontier> frontiers_;  // loaded on demand, as durable
+  std::optional<UnitTallies> recounted_;             // read-only: stale counters counted again at Open
   std::optional<uint64_t> recovery_target_;         // RewindOwnLog's peer_head until Reauthor
 };
 

@@ -61,7 +61,7 @@ void AddOfficerCommands(CLI::App& app, Runner& runner) {
       return runner.Fail(Status::InvalidArgument("give a password (--password-file or $DANCU_PASSWORD)"),
                          add->first.json);
     }
-    auto node = OpenForReading(add->first);
+    auto node = node::Node::Open(add->first.data_dir, node::KeyAccess::kNone, std::nullopt);
     if (!node.ok()) return runner.Fail(node.status(), add->first.json);
     Status added = node::AddOfficer((*node)->store(), add->second, **password);
     if (!added.ok()) return runner.Fail(added, add->first.json);
