@@ -99,8 +99,9 @@ Result<std::unique_ptr<Node>> Node::Open(const std::string& data_dir, KeyAccess 
   std::unique_ptr<Node> node(new Node(data_dir, std::move(config.value()), std::move(store.value()),
                                       std::move(secrets)));
   node->directory_ = std::move(directory.value());
-  // The node's own chain, once installed, is the first entry of its directory.
-  if (node->config_.root_key && std::filesystem::exists(ChainPath(data_dir))) {
+  // The node's own chain, once installed, is the first entry of its directory: kept there by the
+  // first open that may write (a read-only open reads the directory as stored).
+  if (!store_options.read_only && node->config_.root_key && std::filesystem::exists(ChainPath(data_dir))) {
     auto chain = ReadWholeFile(ChainPath(data_dir));
     if (!chain.ok()) return chain.status();
     if (!node->directory_->Find(node->config_.node_id)) {

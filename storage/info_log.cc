@@ -39,6 +39,9 @@ class InfoLog final : public rocksdb::Logger {
     // A full or failing disk drops the line; the next one is tried afresh.
     if (::write(fd_, line, n) != static_cast<ssize_t>(n)) size_.fetch_sub(n);
   }
+  // RocksDB's headers (its version, the directory listing and every option, ~100 KB at each open)
+  // ignore the log level: left out.
+  void LogHeader(const char*, va_list) override {}
 
  private:
   const int fd_;

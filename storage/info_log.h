@@ -20,7 +20,8 @@ namespace dancu::storage {
 
 inline constexpr uint64_t kInfoLogCapBytes = 1u << 20;
 
-// The info log for the database at `dir` (warnings and errors only, with their time).
+// The info log for the database at `dir` (warnings and errors only, with their time, without
+// RocksDB's headers).
 std::shared_ptr<rocksdb::Logger> OpenInfoLog(const std::string& dir);
 
 }  // namespace dancu::storage

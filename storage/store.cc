@@ -2,13 +2,18 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 #include <rocksdb/write_buffer_manager.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 
 #include "storage/canonical.h"
@@ -54,6 +59,39 @@ Status DamagedOnOpen(const Status& opened, const std::string& path) {
                             "directory as it is, restore the node from its latest copy and sync it with its parent");
 }
 
+// RocksDB's info log of a read-only open: discarded, since that open must not touch the directory
+// (RocksDB would otherwise rename DIR/LOG aside and start a new one).
+class DiscardingLogger : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char*, va_list) override {}
+};
+
+// Opens the database itself, read-only or for writing.
+rocksdb::Status OpenRocks(const rocksdb::DBOptions& db_options, const std::string& path, bool read_only,
+                          const std::vector<rocksdb::ColumnFamilyDescriptor>& families,
+                          std::vector<rocksdb::ColumnFamilyHandle*>* handles, rocksdb::DB** db) {
+  rocksdb::DBOptions options = db_options;
+  if (!read_only) {
+    // RocksDB's own info log aborts the process once the disk is full (storage/info_log.h).
+    options.info_log = OpenInfoLog(path);
+    return rocksdb::DB::Open(options, path, families, handles, db);
+  }
+  options.create_if_missing = false;
+  options.create_missing_column_families = false;
+  options.info_log = std::make_shared<DiscardingLogger>();
+  // Every table file is opened now and held open: a writer in another process that compacts later
+  // deletes files this view still reads. Should it delete one while this open lists them, the
+  // open is tried again on the newer state.
+  options.max_open_files = -1;
+  rocksdb::Status s;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    s = rocksdb::DB::OpenForReadOnly(options, path, families, handles, db);
+    if (!s.IsPathNotFound() && !s.IsIOError()) break;
+  }
+  return s;
+}
+
 }  // namespace
 
 Draft::Draft() : values(std::make_unique<capnp::MallocMessageBuilder>(kRecordMessageWords)) {
@@ -63,6 +101,11 @@ Draft::Draft() : values(std::make_unique<capnp::MallocMessageBuilder>(kRecordMes
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
   if (!options.create_if_missing && !std::filesystem::exists(path)) {
     return Status::NotFound("no node database at " + path);
+  }
+  if (!options.read_only && std::filesystem::exists(path) && ::access(path.c_str(), W_OK) != 0) {
+    return Status::FailedPrecondition("the node database " + path + " cannot be written (" + std::strerror(errno) +
+                                      "): commands that change the node need a writable data directory; "
+                                      "commands that only read it work as it is. Nothing was changed");
   }
   rocksdb::DBOptions db_options;
   if (options.env != nullptr) db_options.env = options.env;
@@ -78,8 +121,6 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   // Open table files on the opening thread: the default spawns 15 threads per column family at
   // every open, which dominates opening a small store (the CLI, each restart in `dancu sim`).
   db_options.max_file_opening_threads = 1;
-  // RocksDB's own info log aborts the process once the disk is full (storage/info_log.h).
-  db_options.info_log = OpenInfoLog(path);
   db_options.listeners.push_back(ManualRecovery());  // the store resumes writes itself (write_health.h)
   db_options.write_buffer_manager =
       std::make_shared<rocksdb::WriteBufferManager>(options.memtable_budget_bytes);
@@ -113,7 +154,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   };
   auto handles = std::make_unique<Handles>();
   rocksdb::DB* raw = nullptr;
-  Status opened = FromRocks(rocksdb::DB::Open(db_options, path, families, &handles->all, &raw), "opening " + path);
+  Status opened = FromRocks(OpenRocks(db_options, path, options.read_only, families, &handles->all, &raw),
+                            "opening " + path);
   if (opened.code() == Status::Code::kCorruption) return DamagedOnOpen(opened, path);
   DANCU_RETURN_IF_ERROR(opened);
   std::unique_ptr<rocksdb::DB> db(raw);
@@ -170,6 +212,7 @@ Status Store::CheckFormat(const std::string& path) {
   if (format->has_value()) {
     if (!layout::DecodeU64(**format, &version)) return Status::Corruption("the stored log format is not 8 bytes");
   } else if (versions_.empty()) {
+    if (options_.read_only) return Status::Ok();
     return PutMeta(layout::kFormatKey, layout::EncodeU64(kLogFormat));  // a new node, or one with no log yet
   } else {
     version = 1;  // written before the format was recorded: hash-chained logs

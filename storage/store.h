@@ -28,7 +28,10 @@
 // disk has room again the next write resumes the store by itself.
 //  Corruption when stored bytes fail to decode or the write-ahead log
 // is damaged before its last record (Open refuses rather than drop acknowledged writes),
-// FailedPrecondition from Open for a database in another log format (with what to do).
+// FailedPrecondition from Open for a database in another log format (with what to do), and for a
+// writable Open of a directory this process cannot write (a read-only mount, say).
+//
+// RocksDB's info log: one file, DIR/LOG, warnings and errors only, cut at 1 MiB; no LOG.old is kept.
 #pragma once
 
 #include <capnp/message.h>
@@ -76,6 +79,12 @@ struct StoreOptions {
   // Whether this node is a hub (district, province) or central rather than a commune: which
   // officer roles its changes may carry and what they may decide (storage/officer_role.h).
   bool hub = false;
+  // Opens a static view of the database as it is at Open (rocksdb::DB::OpenForReadOnly): nothing
+  // in the directory is created, renamed or written (no LOCK, no info LOG, no recount kept), so it
+  // works on a read-only directory and while another process holds the database for writing (it
+  // then sees that writer's acknowledged changes up to Open, none after). Every write fails with an
+  // IOError saying the store is in read-only mode, and changes nothing.
+  bool read_only = false;
 };
 
 // What an officer wants changed on one record. Move-only.
@@ -333,6 +342,7 @@ class Store {
   StateDigest digest_;
   VersionVector versions_;
   std::map<uint64_t, merkle::Frontier> frontiers_;  // loaded on demand, as durable
+  std::optional<UnitTallies> recounted_;             // read-only: stale counters counted again at Open
   std::optional<uint64_t> recovery_target_;         // RewindOwnLog's peer_head until Reauthor
 };
 

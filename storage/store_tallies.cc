@@ -10,6 +10,7 @@
 namespace dancu::storage {
 
 Result<UnitTallies> Store::Tallies() const {
+  if (recounted_) return *recounted_;
   UnitTallies out;
   Status failure;
   DANCU_RETURN_IF_ERROR(ScanMeta(layout::kTallyPrefix, [&](std::string_view key, std::string_view value) {
@@ -51,6 +52,10 @@ Status Store::CountTalliesIfStale() {
   }
   auto counted = RecountTallies();
   if (!counted.ok()) return counted.status();
+  if (options_.read_only) {
+    recounted_ = std::move(counted.value());
+    return Status::Ok();
+  }
   rocksdb::WriteBatch batch;
   DANCU_RETURN_IF_ERROR(ScanMeta(layout::kTallyPrefix, [&](std::string_view key, std::string_view) {
     batch.Delete(cf_->meta, Slice(key));

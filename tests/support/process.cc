@@ -71,8 +71,10 @@ ProcessResult RunDancu(const std::vector<std::string>& args, const ProcessOption
   int in_fd = StdinFrom(options.stdin_text);
   pid_t pid = Spawn(args, options, in_fd, out_fd, err_fd);
   int status = 0;
-  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  rusage usage{};
+  REQUIRE(::wait4(pid, &status, 0, &usage) == pid);
   ProcessResult result;
+  result.max_rss_kb = usage.ru_maxrss;
   ::lseek(out_fd, 0, SEEK_SET);
   ::lseek(err_fd, 0, SEEK_SET);
   result.out = ReadAll(out_fd);

@@ -20,6 +20,7 @@ struct ProcessResult {
   int exit_code = -1;  // -1 when killed by a signal
   int signal = 0;
   std::string out, err;
+  long max_rss_kb = 0;  // the child's peak resident memory (getrusage's ru_maxrss)
 };
 
 // Runs DANCU_BINARY with `args` to completion.

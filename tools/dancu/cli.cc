@@ -43,7 +43,9 @@ Result<std::optional<std::string>> ReadSecret(const std::string& file, const cha
 }
 
 Result<std::unique_ptr<node::Node>> OpenForReading(const NodeOptions& options) {
-  return node::Node::Open(options.data_dir, node::KeyAccess::kNone, std::nullopt);
+  storage::StoreOptions store_options;
+  store_options.read_only = true;
+  return node::Node::Open(options.data_dir, node::KeyAccess::kNone, std::nullopt, store_options);
 }
 
 Result<WriteSession> OpenForWriting(const NodeOptions& options) {

@@ -44,7 +44,9 @@ class Runner {
   int exit_code_ = kExitOk;
 };
 
-// Opens the node for reading, or for writing as an authenticated officer.
+// Opens the node for reading only (storage::StoreOptions::read_only: a view as of the call that
+// writes nothing; it works on a read-only data directory and beside a running `dancu serve`), or
+// for writing as an authenticated officer.
 Result<std::unique_ptr<node::Node>> OpenForReading(const NodeOptions& options);
 struct WriteSession {
   std::unique_ptr<node::Node> node;

@@ -59,7 +59,10 @@ void AddImport(CLI::App& app, Runner& runner) {
     };
     // Printed only once the batch is durable: a consumer may treat it as acknowledged.
     callbacks.on_committed = [json](const node::ImportProgress& p) {
-      if (json) PrintJson({{"event", "committed"}, {"lines", p.lines}, {"accepted", p.accepted}, {"seq", p.last_seq}});
+      if (json) {
+        PrintJson({{"event", "committed"}, {"lines", p.lines}, {"accepted", p.accepted}, {"already", p.already},
+                   {"seq", p.last_seq}});
+      }
       else std::cout << "committed " << p.accepted << " residents (through line " << p.lines << ")\n";
       std::cout.flush();
     };
@@ -67,9 +70,12 @@ void AddImport(CLI::App& app, Runner& runner) {
     auto done = node::ImportJsonLines(*session->node, in, options, callbacks);
     if (!done.ok()) return runner.Fail(done.status(), json);
     if (json) {
-      PrintJson({{"event", "done"}, {"lines", done->lines}, {"accepted", done->accepted}, {"rejected", done->rejected}});
+      PrintJson({{"event", "done"}, {"lines", done->lines}, {"accepted", done->accepted}, {"already", done->already},
+                 {"rejected", done->rejected}});
     } else {
-      std::cout << "imported " << done->accepted << " residents, rejected " << done->rejected << " lines\n";
+      std::cout << "imported " << done->accepted << " residents, rejected " << done->rejected << " lines";
+      if (done->already > 0) std::cout << "; " << done->already << " lines already imported, skipped";
+      std::cout << "\n";
     }
     if (done->rejected > 0) runner.Set(kExitRejected);
   });

@@ -72,7 +72,7 @@ void AddOfficerCommands(CLI::App& app, Runner& runner) {
     }
     auto role = storage::ParseOfficerRole(add->role);
     if (!role) return runner.Fail(Status::InvalidArgument("--role must be clerk, chief or operator"), add->node.json);
-    auto node = OpenForReading(add->node);
+    auto node = node::Node::Open(add->node.data_dir, node::KeyAccess::kNone, std::nullopt);
     if (!node.ok()) return runner.Fail(node.status(), add->node.json);
     Status added = node::AddOfficer((*node)->store(), {add->name, *role}, **password,
                                     node::IsHub((*node)->config().role));
