@@ -145,7 +145,9 @@ void Simulation::Check() {
   }
 
   // 3. No forged change applied anywhere but at its author; its receiver quarantined it.
-  for (const auto& [forger, seq] : forged_) {
+  for (const auto& forged : forged_) {
+    const int forger = forged.first;
+    const uint64_t seq = forged.second;  // a plain variable: lambdas below capture it
     const uint64_t origin = nodes_[forger].spec.node_id;
     for (size_t i = 0; i < nodes_.size() && result_.ok; ++i) {
       if (static_cast<int>(i) == forger) continue;
