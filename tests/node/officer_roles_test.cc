@@ -114,7 +114,7 @@ TEST_CASE("a commune's decision, forged into a signed change, is refused on inge
   RequireVerifies(net.district());
 }
 
-TEST_CASE("a merge of duplicates by a commune's officer is refused on ingest") {
+TEST_CASE("a merge of duplicates by a commune's clerk is refused on ingest; its chief's is taken in") {
   TestNetwork net;
   const std::string a = TestNetwork::Add(net.commune_a(), DraftFromJson(Operation::CREATE, "", ResidentIn("00715", 1)));
   const std::string b = TestNetwork::Add(net.commune_a(), DraftFromJson(Operation::CREATE, "", ResidentIn("00715", 2)));
@@ -122,15 +122,30 @@ TEST_CASE("a merge of duplicates by a commune's officer is refused on ingest") {
   const auto digest = net.district().store().state_digest().Digest();
   auto key = net.commune_a().signing_key();
   REQUIRE(key.ok());
-  std::vector<storage::Draft> merge;
-  merge.push_back(DraftFromJson(Operation::MERGE_DUPLICATE, b, {{"merged_into", a}}, "chief.a", OfficerRole::CHIEF));
-  std::vector<storage::Draft> same;
-  same.push_back(DraftFromJson(Operation::MERGE_DUPLICATE, b, {{"merged_into", a}}, "chief.a", OfficerRole::CHIEF));
-  CHECK(net.commune_a().Append(same).status().code() == Status::Code::kPermissionDenied);
-  REQUIRE(net.commune_a().store().Append(merge, **key).ok());  // past its node, as a tampered laptop
+  auto merge_by = [&](const std::string& officer, OfficerRole role) {
+    std::vector<storage::Draft> drafts;
+    drafts.push_back(DraftFromJson(Operation::MERGE_DUPLICATE, b, {{"merged_into", a}}, officer, role));
+    return drafts;
+  };
+  auto by_clerk = merge_by("clerk.a", OfficerRole::CLERK);
+  CHECK(net.commune_a().Append(by_clerk).status().code() == Status::Code::kPermissionDenied);
+  // Past its node, as a tampered laptop would: signed, but the role does not allow it.
+  auto forged = merge_by("clerk.a", OfficerRole::CLERK);
+  REQUIRE(net.commune_a().store().Append(forged, **key).ok());
   net.Sync(net.commune_a(), net.district());
   CHECK(QuarantineSize(net.district()) == 1);
   CHECK(net.district().store().state_digest().Digest() == digest);
+
+  // The chief's merge of the commune's own residents is the commune's decision.
+  TestNetwork clean;
+  const std::string x = TestNetwork::Add(clean.commune_a(), DraftFromJson(Operation::CREATE, "", ResidentIn("00715", 1)));
+  const std::string y = TestNetwork::Add(clean.commune_a(), DraftFromJson(Operation::CREATE, "", ResidentIn("00715", 2)));
+  std::vector<storage::Draft> chief;
+  chief.push_back(DraftFromJson(Operation::MERGE_DUPLICATE, y, {{"merged_into", x}}, "chief.a", OfficerRole::CHIEF));
+  REQUIRE(clean.commune_a().Append(chief).ok());
+  clean.Sync(clean.commune_a(), clean.district());
+  CHECK(QuarantineSize(clean.district()) == 0);
+  CHECK(clean.district().store().state_digest().Digest() == clean.commune_a().store().state_digest().Digest());
 }
 
 }  // namespace
