@@ -147,6 +147,25 @@ TEST_CASE("an import killed at several points and run again creates each line's 
 // check) plus a margin, far below the sizes of the lines refused below.
 constexpr long kBoundedRssKb = 96 * 1024;
 
+// The child's peak RSS (wait4) counts the pages it shared with this process between fork and exec.
+// Under AddressSanitizer this test process alone holds ~250 MB (shadow memory, the allocator's
+// quarantine), so the bound is checked in the normal build only.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DANCU_TEST_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define DANCU_TEST_UNDER_ASAN 1
+#endif
+void CheckMemoryBounded(long max_rss_kb) {
+#ifdef DANCU_TEST_UNDER_ASAN
+  WARN("under AddressSanitizer the import's peak memory (" << max_rss_kb << " KB) is not checked");
+#else
+  CHECK(max_rss_kb < kBoundedRssKb);
+#endif
+}
+
 TEST_CASE("an over-long line is refused without being read whole, and the next line is imported") {
   CommuneCli cli;
   const std::string path = cli.file("long.jsonl");
@@ -161,7 +180,7 @@ TEST_CASE("an over-long line is refused without being read whole, and the next l
   CHECK_THAT(r.out, Catch::Contains("\"line\":2"));
   CHECK_THAT(r.out, Catch::Contains("bytes long; the limit is " + std::to_string(storage::kMaxJsonLineBytes)));
   CHECK(DoneEvent(r.out)["accepted"] == 2);
-  CHECK(r.max_rss_kb < kBoundedRssKb);
+  CheckMemoryBounded(r.max_rss_kb);
   CHECK(cli.Run({"resident", "show", "--data", cli.data(), "001085000002"}).exit_code == 0);
 
   // An endless line of zero bytes, as from /dev/zero: 300 MB without a newline.
@@ -171,7 +190,7 @@ TEST_CASE("an over-long line is refused without being read whole, and the next l
   auto z = cli.Expect({"import", "--data", cli.data(), "--json", zeros}, 3);
   CHECK_THAT(z.out, Catch::Contains("\"line\":1"));
   CHECK(DoneEvent(z.out)["accepted"] == 0);
-  CHECK(z.max_rss_kb < kBoundedRssKb);
+  CheckMemoryBounded(z.max_rss_kb);
 }
 
 }  // namespace
