@@ -145,7 +145,7 @@ TEST_CASE("an import killed at several points and run again creates each line's 
 
 // Peak memory of an import of a few small lines (measured ~30 MB: RocksDB, the officer's password
 // check) plus a margin, far below the sizes of the lines refused below.
-constexpr long kBoundedRssKb = 96 * 1024;
+[[maybe_unused]] constexpr long kBoundedRssKb = 96 * 1024;  // unused under ASan
 
 // The child's peak RSS (wait4) counts the pages it shared with this process between fork and exec.
 // Under AddressSanitizer this test process alone holds ~250 MB (shadow memory, the allocator's
