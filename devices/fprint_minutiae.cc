@@ -102,6 +102,8 @@ identify::Expected<identify::Template> MinutiaeFromPrint(const Template& seriali
                                            identify::MinutiaType::kUnknown});
     }
   }
+  // Whatever the print held, only a template that passes our own checks leaves here.
+  if (auto valid = identify::Validate(out); !valid.ok()) return valid.error();
   return out;
 }
 
