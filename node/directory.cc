@@ -81,6 +81,7 @@ Status Directory::Remember(std::string_view chain_bytes, uint64_t now_ms, bool p
     auto parsed = storage::Parsed<schema::CertificateChain>::Parse(chain_bytes, "certificate chain");
     if (!parsed.ok()) return parsed.status();
     auto certs = parsed->get().getCertificates();
+    if (certs.size() == 0) return verified.status();
     verified = VerifyChain(chain_bytes, root_, certs[certs.size() - 1].getValidFrom());
   }
   if (!verified.ok()) return verified.status();

@@ -42,6 +42,39 @@ const std::string& DummyHash() {
 std::string Described(const Officer& officer) {
   return "officer " + officer.name + " is a " + storage::OfficerRoleName(officer.role);
 }
+
+bool Manages(schema::OfficerRole role) {
+  return role == schema::OfficerRole::CHIEF || role == schema::OfficerRole::OPERATOR;
+}
+
+Status CheckRoleExists(schema::OfficerRole role, bool hub) {
+  if (storage::RoleExistsOn(role, hub)) return Status::Ok();
+  return Status::InvalidArgument(std::string("a ") + (hub ? "hub's" : "commune's") + " officer is " +
+                                 (hub ? "a clerk or an operator" : "a clerk or a chief") + ", not " +
+                                 storage::OfficerRoleName(role));
+}
+
+// The account of `name` as stored; NotFound when there is none.
+Result<Officer> FindOfficer(const storage::Store& store, const std::string& name) {
+  auto account = store.GetMeta(std::string(kPrefix) + name);
+  if (!account.ok()) return account.status();
+  if (!account->has_value()) return Status::NotFound("no officer " + name + " on this node");
+  auto role = OfficerRoleOf(store, name);
+  if (!role.ok()) return role.status();
+  return Officer{name, *role};
+}
+
+// FailedPrecondition when `officer` is the node's only manager and is about to stop being one.
+Status CheckNotLastManager(const storage::Store& store, const Officer& officer, std::string_view what) {
+  if (!Manages(officer.role)) return Status::Ok();
+  auto officers = ListOfficers(store);
+  if (!officers.ok()) return officers.status();
+  for (const Officer& other : *officers) {
+    if (other.name != officer.name && Manages(other.role)) return Status::Ok();
+  }
+  return Status::FailedPrecondition(Described(officer) + ", the node's last one to manage officers: " +
+                                    std::string(what) + " only after another officer is given that role");
+}
 }  // namespace
 
 Status AddOfficer(storage::Store& store, const Officer& officer, const std::string& password, bool hub) {
@@ -49,11 +82,7 @@ Status AddOfficer(storage::Store& store, const Officer& officer, const std::stri
   if (!ValidName(name)) {
     return Status::InvalidArgument("officer name must be 2-32 of a-z 0-9 . _ -");
   }
-  if (!storage::RoleExistsOn(officer.role, hub)) {
-    return Status::InvalidArgument(std::string("a ") + (hub ? "hub's" : "commune's") + " officer is " +
-                                   (hub ? "a clerk or an operator" : "a clerk or a chief") + ", not " +
-                                   storage::OfficerRoleName(officer.role));
-  }
+  DANCU_RETURN_IF_ERROR(CheckRoleExists(officer.role, hub));
   if (password.size() < 8) return Status::InvalidArgument("password must have at least 8 characters");
   std::string key = std::string(kPrefix) + name;
   auto existing = store.GetMeta(key);
@@ -107,8 +136,27 @@ Result<std::vector<Officer>> ListOfficers(const storage::Store& store) {
   return officers;
 }
 
+Status SetOfficerRole(storage::Store& store, const Officer& officer, bool hub) {
+  DANCU_RETURN_IF_ERROR(CheckRoleExists(officer.role, hub));
+  auto current = FindOfficer(store, officer.name);
+  if (!current.ok()) return current.status();
+  if (current->role == officer.role) return Status::Ok();
+  if (!Manages(officer.role)) DANCU_RETURN_IF_ERROR(CheckNotLastManager(store, *current, "they can be made a clerk"));
+  return store.PutMeta(std::string(kRolePrefix) + officer.name, storage::OfficerRoleName(officer.role));
+}
+
+Status RemoveOfficer(storage::Store& store, const std::string& name) {
+  auto current = FindOfficer(store, name);
+  if (!current.ok()) return current.status();
+  DANCU_RETURN_IF_ERROR(CheckNotLastManager(store, *current, "they can be removed"));
+  // The account first: a crash between the two deletes leaves a role without an account, which
+  // gives no one a login and which the next AddOfficer of that name overwrites.
+  DANCU_RETURN_IF_ERROR(store.DeleteMeta(std::string(kPrefix) + name));
+  return store.DeleteMeta(std::string(kRolePrefix) + name);
+}
+
 Status CheckMayManageOfficers(const Officer& officer) {
-  if (officer.role == schema::OfficerRole::CHIEF || officer.role == schema::OfficerRole::OPERATOR) return Status::Ok();
+  if (Manages(officer.role)) return Status::Ok();
   return Status::PermissionDenied(Described(officer) + ": only a chief or an operator manages officers");
 }
 

@@ -6,6 +6,11 @@
 // roles has none recorded and is a clerk: the least a node's officer may do (register, correct,
 // enroll), deciding nothing and managing no one. A chief or operator manages the node's officers.
 //
+// A node keeps at least one officer who manages officers once it has one: the last chief (or
+// operator) can be neither demoted nor removed, so the console is never left without someone to
+// manage it. (Two managers demoting each other at the same instant can both pass this check; `dancu
+// officer add --role` on the node mends that.)
+//
 // Thread-safe (the store is). Errors: InvalidArgument for a malformed name, a short password or a
 // role the node does not have, AlreadyExists, PermissionDenied for an unknown officer or a wrong
 // password (one message for both, so a caller cannot probe for names; an unknown name's password
@@ -34,6 +39,12 @@ Status CheckOfficer(const storage::Store& store, const std::string& name, const 
 // The officer's role: clerk when none is recorded.
 Result<schema::OfficerRole> OfficerRoleOf(const storage::Store& store, const std::string& name);
 Result<std::vector<Officer>> ListOfficers(const storage::Store& store);
+// Gives an existing officer another role of the node's. NotFound for an unknown name;
+// FailedPrecondition when it would demote the node's last manager.
+Status SetOfficerRole(storage::Store& store, const Officer& officer, bool hub);
+// Removes an officer's account: they can no longer log in. The changes they made keep their name.
+// NotFound for an unknown name; FailedPrecondition for the node's last manager.
+Status RemoveOfficer(storage::Store& store, const std::string& name);
 
 // Ok when `officer` may manage the node's officers (a chief or an operator); PermissionDenied else.
 Status CheckMayManageOfficers(const Officer& officer);

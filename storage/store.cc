@@ -488,6 +488,12 @@ Status Store::PutMeta(std::string_view key, std::string_view value) {
   return WriteDurably(batch, "writing metadata");
 }
 
+Status Store::DeleteMeta(std::string_view key) {
+  rocksdb::WriteBatch batch;
+  batch.Delete(cf_->meta, Slice(key));
+  return WriteDurably(batch, "deleting metadata");
+}
+
 Status Store::WriteDurably(rocksdb::WriteBatch& batch, std::string_view what) {
   DANCU_RETURN_IF_ERROR(health_->BeforeWrite());
   rocksdb::WriteOptions write_options;

@@ -298,9 +298,11 @@ class Store {
   // Open uses it to count a store whose counters are missing or of an older definition).
   Result<UnitTallies> RecountTallies() const;
 
-  // Metadata for the node layer (officer accounts and the like); PutMeta is durable on return.
+  // Metadata for the node layer (officer accounts and the like); PutMeta and DeleteMeta are
+  // durable on return. Deleting an absent key is Ok.
   Result<std::optional<std::string>> GetMeta(std::string_view key) const;
   Status PutMeta(std::string_view key, std::string_view value);
+  Status DeleteMeta(std::string_view key);
   Status ScanMeta(std::string_view prefix,
                   const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 

@@ -3,11 +3,14 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer (-DDANCU_SANITIZE=ON), runs the CTest suite there
 # (sim_seeds and sim_big_world with fewer seeds: tests/sim/CMakeLists.txt), then writes the seed
 # corpora (fuzz_seeds) and runs every libFuzzer target of tests/fuzz for FUZZ_SECONDS (default 20)
-# each. Fails on a failing test, any sanitizer report (none recovers) or a fuzzer's crash, whose
-# input is left in build-asan/fuzz/artifacts/. Needs the packages of tools/setup.sh.
+# each, from a fixed libFuzzer seed (FUZZ_SEED, default 1): a fresh clone replays the same inputs in
+# the same order, so CI fails only on a defect an earlier run could also have met. Fails on a failing
+# test, any sanitizer report (none recovers) or a fuzzer's crash, whose input is left in
+# build-asan/fuzz/artifacts/. Needs the packages of tools/setup.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_SEED=${FUZZ_SEED:-1}
 
 command -v clang++ >/dev/null || { echo "dancu: clang++ is missing: run tools/setup.sh" >&2; exit 1; }
 launcher=()
@@ -31,7 +34,7 @@ for fuzzer in build-asan/tests/fuzz/fuzz_*; do
   corpus=build-asan/fuzz/corpus/$name
   mkdir -p "$corpus" "$seeds/$name"
   echo "fuzzing $name for ${FUZZ_SECONDS}s"
-  "$fuzzer" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  "$fuzzer" -max_total_time="$FUZZ_SECONDS" -seed="$FUZZ_SEED" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="build-asan/fuzz/artifacts/$name-" "$corpus" "$seeds/$name" 2>"build-asan/fuzz/$name.log" ||
     { tail -n 60 "build-asan/fuzz/$name.log"; echo "$name: crashed (input in build-asan/fuzz/artifacts/)" >&2; exit 1; }
   grep -E "^stat::(number_of_executed_units|new_units_added)" "build-asan/fuzz/$name.log" | tr '\n' ' '; echo

@@ -83,6 +83,11 @@ void SessionStore::Remove(std::string_view token) {
   sessions_.erase(key);
 }
 
+void SessionStore::RemoveOfficer(const std::string& officer) {
+  std::lock_guard lock(mu_);
+  std::erase_if(sessions_, [&](const auto& entry) { return entry.second.session.officer == officer; });
+}
+
 void SessionStore::PruneLocked(std::chrono::steady_clock::time_point now) {
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     if (now - it->second.last_used >= idle_timeout_) {

@@ -55,6 +55,9 @@ class SessionStore {
   Lookup Touch(std::string_view token, Session* out);
 
   void Remove(std::string_view token);
+  // Ends every session of `officer`: their role changed or their account was removed, so they log
+  // in again (as what they now are) or not at all.
+  void RemoveOfficer(const std::string& officer);
 
   std::chrono::milliseconds idle_timeout() const { return idle_timeout_; }
 

@@ -42,6 +42,18 @@ httplib::Result ConsoleClient::Post(const std::string& path, const std::string& 
   return res;
 }
 
+httplib::Result ConsoleClient::Put(const std::string& path, const std::string& body) {
+  auto res = client_.Put(path.c_str(), Headers(true), body, "application/json");
+  REQUIRE(res);
+  return res;
+}
+
+httplib::Result ConsoleClient::Delete(const std::string& path) {
+  auto res = client_.Delete(path.c_str(), Headers(true));
+  REQUIRE(res);
+  return res;
+}
+
 httplib::Headers ConsoleClient::Headers(bool changes) const {
   httplib::Headers headers = extra;
   if (!cookie.empty()) headers.emplace("Cookie", cookie);

@@ -25,6 +25,8 @@ class ConsoleClient {
   httplib::Result Get(const std::string& path);
   httplib::Result Post(const std::string& path, const std::string& body,
                        const std::string& type = "application/json");
+  httplib::Result Put(const std::string& path, const std::string& body);  // JSON
+  httplib::Result Delete(const std::string& path);
 
   std::string cookie;  // "dancu_session=..."
   std::string csrf;

@@ -590,6 +590,23 @@ test("a commune's chief adds an officer from the console", async () => {
                  'Chỉ trưởng công an xã hoặc cán bộ vận hành được quản lý tài khoản cán bộ.');
     assert.match(await chiefPage.textContent('#who'), /clerk\.chi \(cán bộ nghiệp vụ\)/);
     assert.equal(await chiefPage.locator('#nav-officers').count(), 0);
+    // The chief makes the clerk a chief, then removes the account (after confirming); left the
+    // node's only chief, they are refused demoting themself, and the picker shows the role kept.
+    await chiefPage.click('#logout');
+    await chiefPage.fill('#login-officer', 'chief.an');
+    await chiefPage.fill('#login-password', PASSWORD);
+    await chiefPage.click('#login-form button[type=submit]');
+    await chiefPage.click('#nav-officers');  // the login returns to the officers screen it left
+    await chiefPage.waitForSelector('#officers-table');
+    await chiefPage.selectOption('#officers-table tr[data-officer="clerk.chi"] select', 'chief');
+    await chiefPage.locator('#notice', { hasText: 'Cán bộ clerk.chi nay là trưởng công an xã.' }).waitFor();
+    chiefPage.once('dialog', (dialog) => dialog.accept());
+    await chiefPage.click('#officers-table tr[data-officer="clerk.chi"] .officer-remove');
+    await chiefPage.locator('#notice', { hasText: 'Đã xoá tài khoản của cán bộ clerk.chi.' }).waitFor();
+    assert.equal(await chiefPage.locator('#officers-table tr[data-officer="clerk.chi"]').count(), 0);
+    await chiefPage.selectOption('#officers-table tr[data-officer="chief.an"] select', 'clerk');
+    await chiefPage.locator('#officers-error', { hasText: 'Nút phải còn ít nhất một người quản lý' }).waitFor();
+    assert.equal(await chiefPage.inputValue('#officers-table tr[data-officer="chief.an"] select'), 'chief');
   } finally {
     await context.close();
   }

@@ -1,4 +1,4 @@
-// dancu init, dancu officer add|list, dancu cert request|issue|install.
+// dancu init, dancu officer add|set-role|remove|list, dancu cert request|issue|install.
 #include <iostream>
 
 #include "node/certificates.h"
@@ -79,6 +79,37 @@ void AddOfficerCommands(CLI::App& app, Runner& runner) {
     if (!added.ok()) return runner.Fail(added, add->node.json);
     if (add->node.json) PrintJson({{"officer", add->name}, {"role", add->role}});
     else std::cout << "added officer " << add->name << " (" << add->role << ")\n";
+  });
+
+  auto set_role = std::make_shared<AddOptions>();
+  auto* set_role_cmd = group->add_subcommand("set-role", "give an officer another role (not the node's last chief or operator)");
+  set_role_cmd->add_option("--data", set_role->node.data_dir, "the node's data directory")->required();
+  set_role_cmd->add_option("--name", set_role->name, "the officer's login name")->required();
+  set_role_cmd->add_option("--role", set_role->role, "clerk, chief (communes) or operator (hubs and central)")->required();
+  set_role_cmd->add_flag("--json", set_role->node.json, "machine-readable output");
+  set_role_cmd->callback([set_role, &runner] {
+    auto role = storage::ParseOfficerRole(set_role->role);
+    if (!role) return runner.Fail(Status::InvalidArgument("--role must be clerk, chief or operator"), set_role->node.json);
+    auto node = node::Node::Open(set_role->node.data_dir, node::KeyAccess::kNone, std::nullopt);
+    if (!node.ok()) return runner.Fail(node.status(), set_role->node.json);
+    Status set = node::SetOfficerRole((*node)->store(), {set_role->name, *role}, node::IsHub((*node)->config().role));
+    if (!set.ok()) return runner.Fail(set, set_role->node.json);
+    if (set_role->node.json) PrintJson({{"officer", set_role->name}, {"role", set_role->role}});
+    else std::cout << "officer " << set_role->name << " is now " << set_role->role << "\n";
+  });
+
+  auto remove = std::make_shared<AddOptions>();
+  auto* remove_cmd = group->add_subcommand("remove", "remove an officer's account (the changes they made keep their name)");
+  remove_cmd->add_option("--data", remove->node.data_dir, "the node's data directory")->required();
+  remove_cmd->add_option("--name", remove->name, "the officer's login name")->required();
+  remove_cmd->add_flag("--json", remove->node.json, "machine-readable output");
+  remove_cmd->callback([remove, &runner] {
+    auto node = node::Node::Open(remove->node.data_dir, node::KeyAccess::kNone, std::nullopt);
+    if (!node.ok()) return runner.Fail(node.status(), remove->node.json);
+    Status removed = node::RemoveOfficer((*node)->store(), remove->name);
+    if (!removed.ok()) return runner.Fail(removed, remove->node.json);
+    if (remove->node.json) PrintJson({{"officer", remove->name}, {"removed", true}});
+    else std::cout << "removed officer " << remove->name << "\n";
   });
 
   auto list = std::make_shared<NodeOptions>();

@@ -62,6 +62,8 @@ async function download(path, body) {
 export const api = {
   get: (path) => call('GET', path),
   post: (path, body) => call('POST', path, body === undefined ? {} : body),
+  put: (path, body) => call('PUT', path, body),
+  del: (path) => call('DELETE', path),
   upload: (path, blob, type) => call('POST', path, blob, type),
   download,
 };
