@@ -116,6 +116,7 @@ Result<std::unique_ptr<Replicator>> Replicator::Start(Node& node, ReplicatorOpti
     client.link.keys = std::move(keys.value());
     client.link.heartbeat_interval = r->options_.heartbeat;
     client.link.log = r->options_.log;
+    client.steady_ms = r->options_.steady_ms;
     auto connected = replication::Client::Connect(std::move(client));
     if (!connected.ok()) return connected.status();
     r->loop_->client = std::move(connected.value());
@@ -164,6 +165,7 @@ void Replicator::Run() {
     });
     if (!frames.ok()) {
       options_.log("session ended: " + frames.status().ToString());
+      (void)SendAll(session.TakeFarewell(), send);  // the peer hears why; the link drops anyway
       return false;
     }
     return SendAll(*frames, send);
@@ -211,6 +213,12 @@ void Replicator::Run() {
         update(loop.parent_status, [](LinkStatus& s) { s.last_error = "link down"; });
       }
       loop.was_connected = connected;
+      if (!connected) {
+        // Never reached, or down for long: said on the link (the console's sync screen).
+        if (Status health = loop.client->health(); !health.ok()) {
+          update(loop.parent_status, [&](LinkStatus& s) { s.last_error = health.message(); });
+        }
+      }
       if (connected) {
         if (loop.upstream && loop.upstream->synced()) {
           loop.upstream.reset();
@@ -277,7 +285,11 @@ Result<SyncReport> SyncOnce(Node& node, const std::string& endpoint, uint64_t pe
     for (auto& in : *inbound) {
       auto frames = session->OnMessage(in.message.get(), in.frame_bytes);
       if (!frames.ok()) {
-        if (frames.status().code() == Status::Code::kPermissionDenied) return frames.status();
+        // Refused, or a disk failed (the peer's, which it reported, or ours): reconnecting at once
+        // would meet the same; the officer is told why and syncs again later.
+        const Status::Code code = frames.status().code();
+        (void)SendAll(session->TakeFarewell(), send);
+        if (code == Status::Code::kPermissionDenied || code == Status::Code::kIOError) return frames.status();
         log("session ended: " + frames.status().ToString());
         session.reset();
         break;

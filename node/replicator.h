@@ -88,7 +88,9 @@ struct SyncReport {
 };
 
 // One session with the peer at `endpoint` (`peer_node`: its node id, whose link key the directory
-// holds; 0 for this node's parent). DeadlineExceeded-like IOError if not synced by `timeout`.
+// holds; 0 for this node's parent). A cut link reconnects until `timeout`, then IOError. Ends at
+// once with PermissionDenied when the peer refuses this node, and with IOError when a disk fails
+// (the peer's, as it reported: "the peer failed: ... Sync again later"; or this node's).
 Result<SyncReport> SyncOnce(Node& node, const std::string& endpoint, uint64_t peer_node,
                             std::chrono::milliseconds timeout, const std::function<void(std::string_view)>& log);
 

@@ -9,7 +9,12 @@ Client::Client(std::unique_ptr<internal::LinkSocket> link, ClientOptions options
       endpoint_(std::move(options.endpoint)),
       server_key_(options.server_key),
       unreachable_after_(options.unreachable_after),
-      down_since_(Clock::now()) {}
+      steady_ms_(options.steady_ms ? std::move(options.steady_ms) : [] {
+        return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now().time_since_epoch())
+                                         .count());
+      }),
+      down_since_ms_(steady_ms_()) {}
 
 Client::~Client() = default;
 
@@ -42,7 +47,7 @@ Result<std::vector<Inbound>> Client::Poll(std::chrono::milliseconds timeout) {
       } else if (event.id == ZMQ_EVENT_DISCONNECTED && connected_) {
         connected_ = false;
         ++link_->stats().disconnects;
-        down_since_ = Clock::now();
+        down_since_ms_ = steady_ms_();
       }
     }
     for (auto& message : link_->DrainMessages(1)) {
@@ -62,7 +67,9 @@ Status Client::Send(std::string_view frame) {
 
 Status Client::health() const {
   if (refused_) return Status::PermissionDenied("peer " + endpoint_ + " refused this node's key");
-  if (connected_ || Clock::now() - down_since_ < unreachable_after_) return Status::Ok();
+  if (connected_ || steady_ms_() - down_since_ms_ < static_cast<uint64_t>(unreachable_after_.count())) {
+    return Status::Ok();
+  }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(unreachable_after_).count();
   return Status::IOError("peer " + endpoint_ + " unreachable: no CurveZMQ handshake within " + std::to_string(ms) +
                          " ms");

@@ -11,13 +11,17 @@
 // key (libzmq then stops trying: make a new Client to try again, e.g. after a new certificate);
 // otherwise ok while connected or still within `unreachable_after` of the start or of the last
 // disconnect, and after that IOError "peer unreachable" (a wrong server key, no route, nobody
-// listening) while reconnecting goes on in the background.
+// listening) while reconnecting goes on in the background. That time runs on `steady_ms` (the
+// replicator's clock, so a simulation or a test decides when a peer counts as unreachable);
+// libzmq's own reconnect timers run on the machine's.
 //
 // Threading: a Client is not thread-safe. It owns its sockets; every call, and the logger, run on
 // the thread that calls Poll. Connection state is learnt inside Poll, so poll regularly.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,6 +43,8 @@ struct ClientOptions {
   std::chrono::milliseconds reconnect_interval{100};
   std::chrono::milliseconds reconnect_interval_max{30000};
   std::chrono::milliseconds unreachable_after{10000};
+  // Milliseconds on a clock that never runs back; null: std::chrono::steady_clock.
+  std::function<uint64_t()> steady_ms;
 };
 
 class Client {
@@ -60,7 +66,6 @@ class Client {
   const LinkStats& stats() const;
 
  private:
-  using Clock = std::chrono::steady_clock;
   Client(std::unique_ptr<internal::LinkSocket> link, ClientOptions options);
 
   std::unique_ptr<internal::LinkSocket> link_;
@@ -69,7 +74,8 @@ class Client {
   std::chrono::milliseconds unreachable_after_;
   bool connected_ = false;
   bool refused_ = false;  // the last handshake failed on the server's authentication
-  Clock::time_point down_since_;
+  std::function<uint64_t()> steady_ms_;
+  uint64_t down_since_ms_ = 0;  // on steady_ms_
 };
 
 }  // namespace dancu::replication

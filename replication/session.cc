@@ -34,6 +34,15 @@ Result<std::vector<std::string>> Session::OnFrame(std::string_view frame) {
 Result<std::vector<std::string>> Session::OnMessage(wire::Message::Reader message, size_t frame_bytes) {
   stats_.bytes_received += frame_bytes;
   std::vector<std::string> out;
+  Status handled = Dispatch(message, out);
+  if (!handled.ok()) {
+    farewell_ = std::move(out);
+    return handled;
+  }
+  return out;
+}
+
+Status Session::Dispatch(wire::Message::Reader message, std::vector<std::string>& out) {
   try {
     // Until the peer's hello is accepted (it may have to say hello again, with its chain), its
     // other messages are taken as they come: segments authenticate themselves and acks, credit
@@ -130,7 +139,7 @@ Result<std::vector<std::string>> Session::OnMessage(wire::Message::Reader messag
   } catch (const kj::Exception& e) {
     return Status::Corruption(std::string("message: ") + e.getDescription().cStr());
   }
-  return out;
+  return Status::Ok();
 }
 
 Status Session::OnHello(wire::Hello::Reader hello, std::vector<std::string>& out) {

@@ -23,8 +23,9 @@
 // a resume re-sends at most what was in flight (replication/flow.h).
 //
 // Not thread-safe: one owner thread per session. Errors: OnMessage returns an error Status when
-// the peer breaks the protocol (the caller drops the connection and logs it); failures of the
-// local store are errors too. Malformed messages never reach here (replication/messages.h).
+// the peer breaks the protocol (the caller sends the Farewell frames, then drops the connection and
+// logs it); failures of the local store are errors too, and their Farewell tells the peer why (a
+// full disk: sync again later). Malformed messages never reach here (replication/messages.h).
 #pragma once
 
 #include <cstdint>
@@ -142,6 +143,9 @@ class Session {
   Result<std::vector<std::string>> OnMessage(wire::Message::Reader message, size_t frame_bytes);
   // Parses and handles one frame (DecodeMessage first).
   Result<std::vector<std::string>> OnFrame(std::string_view frame);
+  // After OnMessage or OnFrame returned an error: the frames to send before dropping the link (an
+  // Error message saying why, when there is one to say), handed out once.
+  std::vector<std::string> TakeFarewell() { return std::move(farewell_); }
 
   // Both sides have said done, and a lease asked for has been answered.
   bool synced() const { return sent_done_ && received_done_ && !lease_pending_; }
@@ -151,6 +155,8 @@ class Session {
   const storage::VersionVector& peer_holds() const { return peer_holds_; }
 
  private:
+  // OnMessage's work: appends what to send to `out`, which is the farewell on an error.
+  Status Dispatch(wire::Message::Reader message, std::vector<std::string>& out);
   Status OnHello(wire::Hello::Reader hello, std::vector<std::string>& out);
   Status OnVersionVector(wire::VersionVector::Reader versions, std::vector<std::string>& out);
   Status OnSegment(wire::Segment::Reader segment, std::vector<std::string>& out);
@@ -180,6 +186,7 @@ class Session {
   bool own_log_checked_ = false;     // the peer's yourLog arrived: this node's own log may go
   bool sent_done_ = false;
   bool received_done_ = false;
+  std::vector<std::string> farewell_;  // see TakeFarewell
   SessionStats stats_;
 };
 

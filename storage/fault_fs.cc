@@ -43,7 +43,7 @@ class FaultFs::File : public rocksdb::FSWritableFileOwnerWrapper {
       : FSWritableFileOwnerWrapper(std::move(base)), fs_(fs), fname_(std::move(fname)) {}
 
   IOStatus Append(const rocksdb::Slice& data, const IOOptions& options, IODebugContext* dbg) override {
-    IOStatus s = fs_.CheckPower();
+    IOStatus s = fs_.BeforeAppend(fname_);
     if (s.ok()) s = target()->Append(data, options, dbg);
     return s.ok() ? fs_.OnAppend(fname_, data.size()) : s;
   }
@@ -53,7 +53,7 @@ class FaultFs::File : public rocksdb::FSWritableFileOwnerWrapper {
   }
   IOStatus PositionedAppend(const rocksdb::Slice& data, uint64_t offset, const IOOptions& options,
                             IODebugContext* dbg) override {
-    IOStatus s = fs_.CheckPower();
+    IOStatus s = fs_.BeforeAppend(fname_);
     if (s.ok()) s = target()->PositionedAppend(data, offset, options, dbg);
     return s.ok() ? fs_.OnTruncate(fname_, offset + data.size()) : s;
   }
@@ -110,6 +110,12 @@ void FaultFs::FailSyncs(int n) {
   failing_syncs_ = n;
 }
 
+void FaultFs::FailAppends(int n, AppendFault fault) {
+  std::lock_guard<std::mutex> lock(mu_);
+  failing_appends_ = n;
+  append_fault_ = fault;
+}
+
 void FaultFs::Forget() {
   std::lock_guard<std::mutex> lock(mu_);
   files_.clear();
@@ -141,6 +147,7 @@ Result<FaultFs::CutReport> FaultFs::PowerOn(uint64_t seed) {
   files_.clear();
   powered_ = true;
   failing_syncs_ = 0;
+  failing_appends_ = 0;
   return report;
 }
 
@@ -151,6 +158,17 @@ IOStatus FaultFs::CheckPowerLocked() const {
 IOStatus FaultFs::CheckPower() const {
   std::lock_guard<std::mutex> lock(mu_);
   return CheckPowerLocked();
+}
+
+IOStatus FaultFs::BeforeAppend(const std::string& fname) {
+  std::lock_guard<std::mutex> lock(mu_);
+  IOStatus s = CheckPowerLocked();
+  if (!s.ok() || failing_appends_ == 0) return s;
+  --failing_appends_;
+  if (append_fault_ == AppendFault::kNoSpace) {
+    return IOStatus::NoSpace("injected: No space left on device appending to " + fname);
+  }
+  return IOStatus::IOError("injected: Input/output error appending to " + fname);
 }
 
 IOStatus FaultFs::OnAppend(const std::string& fname, uint64_t bytes) {

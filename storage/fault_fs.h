@@ -15,6 +15,8 @@
 //                    whose length is drawn from `seed` and the file's name (the last write torn);
 //                    a file created since its directory's last fsync is removed. Then I/O works.
 //   FailSyncs(n)     the next n file syncs fail with IOError (and make nothing durable).
+//   FailAppends(n, k) the next n appends to any file fail, writing nothing: with NoSpace (a full
+//                    disk, ENOSPC) or IOError (a failing disk, EIO), as `k` says.
 //
 // What is not modelled: a deletion or a rename is durable at once (a rename keeps the durability
 // of its source's name); files the base holds that were not written through this FaultFs (written
@@ -66,6 +68,8 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   void PowerOff();
   [[nodiscard]] Result<CutReport> PowerOn(uint64_t seed);
   void FailSyncs(int n);
+  enum class AppendFault { kNoSpace, kIOError };
+  void FailAppends(int n, AppendFault fault);
   // Forgets every file it tracks, taking the base's files as durable as they are (after the
   // caller replaced a directory behind its back, as a restore from a copy does).
   void Forget();
@@ -106,6 +110,8 @@ class FaultFs : public rocksdb::FileSystemWrapper {
                                 std::unique_ptr<rocksdb::FSWritableFile>* result, rocksdb::IODebugContext* dbg);
   // IOError while the power is off (requires mu_).
   rocksdb::IOStatus CheckPowerLocked() const;
+  // Ok, or the power loss or injected failure an append meets before it reaches the base.
+  rocksdb::IOStatus BeforeAppend(const std::string& fname);
   rocksdb::IOStatus OnAppend(const std::string& fname, uint64_t bytes);
   rocksdb::IOStatus OnSync(const std::string& fname);
   rocksdb::IOStatus OnTruncate(const std::string& fname, uint64_t size);
@@ -116,6 +122,8 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   mutable std::mutex mu_;  // guards everything below
   bool powered_ = true;
   int failing_syncs_ = 0;
+  int failing_appends_ = 0;
+  AppendFault append_fault_ = AppendFault::kNoSpace;
   std::map<std::string, Tracked> files_;  // by name, in order (PowerOn visits them in this order)
 };
 

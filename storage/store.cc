@@ -122,6 +122,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   // every open, which dominates opening a small store (the CLI, each restart in `dancu sim`).
   db_options.max_file_opening_threads = 1;
   db_options.listeners.push_back(ManualRecovery());  // the store resumes writes itself (write_health.h)
+  // Only the unlogged guard key (WriteDurably) is ever written without the log; it need not
+  // survive a close, so a close flushes nothing, as it did before the guard.
+  db_options.avoid_flush_during_shutdown = true;
   db_options.write_buffer_manager =
       std::make_shared<rocksdb::WriteBufferManager>(options.memtable_budget_bytes);
 
@@ -170,7 +173,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   handles->tree = handles->all[8];
 
   std::unique_ptr<Store> store(new Store(std::move(db), std::move(handles), options));
-  store->health_ = std::make_unique<WriteHealth>(store->db_.get(), path);
+  store->health_ = std::make_unique<WriteHealth>(store->db_.get(), path, options.on_write_health);
   auto digest = store->GetMeta(layout::kStateDigestKey);
   if (!digest.ok()) return digest.status();
   if (digest->has_value()) {
@@ -496,6 +499,15 @@ Status Store::DeleteMeta(std::string_view key) {
 
 Status Store::WriteDurably(rocksdb::WriteBatch& batch, std::string_view what) {
   DANCU_RETURN_IF_ERROR(health_->BeforeWrite());
+  // RocksDB 7.8 resumes from a failed write-ahead-log write (WriteHealth) by flushing the memtables,
+  // and only that flush opens a new log file; with every memtable empty (a store just opened or
+  // just flushed) it flushes nothing, keeps the log writer whose write failed, and the next write
+  // aborts the process (`sync_without_flush_called_`). One key put in a memtable without the log,
+  // before each write, keeps a memtable non-empty; it touches no file, so a full disk cannot fail it.
+  rocksdb::WriteOptions unlogged;
+  unlogged.disableWAL = true;
+  rocksdb::Status guarded = db_->Put(unlogged, cf_->meta, Slice(layout::kUnloggedGuardKey), rocksdb::Slice());
+  if (!guarded.ok()) return health_->Failed(guarded, what, 0);
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
   rocksdb::Status written = db_->Write(write_options, &batch);

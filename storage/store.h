@@ -85,6 +85,10 @@ struct StoreOptions {
   // then sees that writer's acknowledged changes up to Open, none after). Every write fails with an
   // IOError saying the store is in read-only mode, and changes nothing.
   bool read_only = false;
+  // Told when the store starts refusing writes (a write failed: the refusal, an IOError) and when
+  // it resumes (Ok), once each time; called on the writing thread, outside the store's locks. Null:
+  // nobody is told. `dancu serve` logs both.
+  std::function<void(const Status&)> on_write_health;
 };
 
 // What an officer wants changed on one record. Move-only.

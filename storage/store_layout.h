@@ -20,6 +20,9 @@ inline constexpr const char* kTreeFamily = "tree";
 inline constexpr std::string_view kStateDigestKey = "state/digest";
 inline constexpr std::string_view kClockKey = "state/hlc";
 inline constexpr std::string_view kVersionPrefix = "vv/";
+// Written without the write-ahead log before every durable write (Store::WriteDurably); its value
+// means nothing.
+inline constexpr std::string_view kUnloggedGuardKey = "wal/unlogged-guard";
 inline constexpr std::string_view kFormatKey = "format";  // the log format (log_format.h), 8 bytes big-endian
 inline constexpr std::string_view kCompromisedPrefix = "compromised/";  // + origin: equivocation seen
 inline constexpr std::string_view kRecoveryTargetKey = "recovery/target";  // Store::RewindOwnLog

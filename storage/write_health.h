@@ -12,11 +12,16 @@
 // ManualRecovery(): while it runs, it leaves the database marked "recovering" even between its
 // attempts five seconds apart, and DB::Resume() answers Busy all the while.
 //
+// A failing disk (EIO) is different: RocksDB does not resume from an I/O error of its write-ahead
+// log, so once a resume has failed the refusal says the node must be restarted (after the disk is
+// checked); reopening the store replays what was acknowledged.
+//
 // Thread-safe (its own mutex). Errors: IOError, a full disk's starting with kDiskFull.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,7 +42,10 @@ std::shared_ptr<rocksdb::EventListener> ManualRecovery();
 
 class WriteHealth {
  public:
-  WriteHealth(rocksdb::DB* db, std::string dir) : db_(db), dir_(std::move(dir)) {}
+  // `observer` (may be null) is told the refusal when writes start being refused and Ok when they
+  // resume, outside the lock.
+  WriteHealth(rocksdb::DB* db, std::string dir, std::function<void(const Status&)> observer)
+      : db_(db), dir_(std::move(dir)), observer_(std::move(observer)) {}
 
   // Ok if the store may write: no write failed, or the store resumed since. Otherwise the refusal.
   Status BeforeWrite();
@@ -51,6 +59,7 @@ class WriteHealth {
 
   rocksdb::DB* const db_;
   const std::string dir_;
+  const std::function<void(const Status&)> observer_;
   mutable std::mutex mu_;
   Status failure_;  // the first failed write since the store last wrote
   std::chrono::steady_clock::time_point last_resume_{};

@@ -2,7 +2,12 @@
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 
+#include <capnp/any.h>
+#include <capnp/message.h>
+
 #include "node/certificates.h"
+#include "node/leases.h"
+#include "storage/canonical.h"
 #include "node/files.h"
 #include "node/key_file.h"
 #include "node/node.h"
@@ -130,6 +135,38 @@ TEST_CASE("forged, expired and misdirected chains are refused") {
                                    MakeCertificateRequest(liar), kNow, 30);
     CHECK_FALSE(issued.ok());
   }
+}
+
+// Canonical bytes of a T whose root pointer `index` holds a list of numbers instead of what the
+// schema says (a Text, a list of structs): still canonical, but Cap'n Proto throws when the field
+// is read. Found by the fuzzers: a caller must turn that into Corruption, not let it escape.
+template <typename T>
+std::string WithWrongKind(std::string_view bytes, unsigned index) {
+  auto parsed = storage::Parsed<T>::Parse(bytes, "test input");
+  REQUIRE(parsed.ok());
+  capnp::MallocMessageBuilder builder;
+  builder.setRoot(parsed->get());
+  builder.getRoot<capnp::AnyStruct>().getPointerSection()[index].template initAs<capnp::List<uint64_t>>(3);
+  std::string wrong = storage::Canonicalize(builder.getRoot<T>().asReader());
+  REQUIRE(storage::Parsed<T>::Parse(wrong, "test input").ok());  // canonical: only reading it fails
+  return wrong;
+}
+
+TEST_CASE("a chain or a lease holding a field of the wrong kind is Corruption, not an exception") {
+  Tree t;
+  // CertificateChain's pointer 0 is its list of certificates.
+  auto chain = VerifyChain(WithWrongKind<schema::CertificateChain>(t.commune_chain, 0), t.central.signing_key, kNow);
+  CHECK(chain.status().code() == Status::Code::kCorruption);
+
+  auto central = Node::Open(t.dir.Sub("central"), KeyAccess::kSign, std::nullopt);
+  REQUIRE(central.ok());
+  auto lease = GrantLease(**central, t.district.node_id, "002", 100, kNow);
+  REQUIRE(lease.ok());
+  REQUIRE(VerifyLease(**central, *lease).ok());
+  // Lease's pointer 0 is its province, a Text.
+  auto wrong = VerifyLease(**central, WithWrongKind<schema::Lease>(*lease, 0));
+  CHECK(wrong.status().code() == Status::Code::kCorruption);
+  CHECK_THAT(wrong.status().message(), Catch::StartsWith("lease: "));
 }
 
 TEST_CASE("init refuses an unknown unit, a unit of the wrong level, and an existing node") {

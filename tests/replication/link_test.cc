@@ -59,7 +59,10 @@ struct Link {
   }
 
   std::unique_ptr<Client> NewClient(const CurveKey& server_key) {
-    ClientOptions co{server->endpoint(), server_key, Options(client_keys, &client_log)};
+    ClientOptions co;
+    co.endpoint = server->endpoint();
+    co.server_key = server_key;
+    co.link = Options(client_keys, &client_log);
     co.reconnect_interval = 50ms;
     co.reconnect_interval_max = 200ms;
     co.unreachable_after = 800ms;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "storage/fault_fs.h"
 #include "storage/store.h"
@@ -166,6 +167,62 @@ TEST_CASE("a failed fsync is an IOError of the append, and the change is not kep
   CHECK(outcome.status().message().find("injected fsync failure") != std::string::npos);
   db.CutPower(1);
   CHECK(db.Held() == 1);
+}
+
+// A write that fails on the disk: the store refuses writes with the plain reason (a full disk, or a
+// failing one) and keeps answering reads. From a full disk it resumes by itself about a second
+// later; from an I/O error RocksDB does not resume, so the refusal says to restart, and the
+// reopened store writes again. Nothing acknowledged is lost either way. The store is freshly reopened, so its memtables are empty when the write
+// fails: RocksDB 7.8 then reuses the failed log writer on resuming unless the store keeps a
+// memtable non-empty, and the next write aborts the process (`sync_without_flush_called_`).
+TEST_CASE("a write failing on a full or failing disk is refused plainly, and the store resumes by itself") {
+  for (auto fault : {FaultFs::AppendFault::kNoSpace, FaultFs::AppendFault::kIOError}) {
+    const bool full = fault == FaultFs::AppendFault::kNoSpace;
+    INFO((full ? "full disk" : "failing disk"));
+    FaultStore db(1, 3);
+    db.Open(true);  // reopened: every memtable empty
+    std::vector<std::string> told;
+    db.store.reset();
+    StoreOptions options;
+    options.env = db.env.get();
+    options.on_write_health = [&](const Status& s) { told.push_back(s.ok() ? "resumed" : s.message()); };
+    auto reopened = Store::Open(db.dir.Sub("db"), options);
+    REQUIRE(reopened.ok());
+    db.store = std::move(reopened.value());
+
+    db.fs->FailAppends(1, fault);
+    std::vector<Draft> drafts;
+    drafts.push_back(testing::DraftFromJson(schema::Operation::CREATE, "", testing::ValidResident(4)));
+    auto failed = db.store->Append(drafts, db.key);
+    REQUIRE_FALSE(failed.ok());
+    CHECK(failed.status().code() == Status::Code::kIOError);
+    CHECK(failed.status().message().rfind(full ? "disk full" : "the disk failed", 0) == 0);
+    REQUIRE(told.size() == 1);
+    CHECK_THAT(told[0], Catch::Contains("refuses writes until"));
+    // Refused at once, plainly, while reads go on.
+    CHECK(db.store->WriteRefusal().code() == Status::Code::kIOError);
+    CHECK(db.Held() == 3);
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    if (full) {
+      AddResidents(*db.store, db.key, 5, 2);  // resumes, then writes; no abort
+      CHECK(db.Held() == 5);
+      CHECK(told == std::vector<std::string>{told[0], "resumed"});
+    } else {
+      std::vector<Draft> again;
+      again.push_back(testing::DraftFromJson(schema::Operation::CREATE, "", testing::ValidResident(5)));
+      auto refused = db.store->Append(again, db.key);
+      REQUIRE_FALSE(refused.ok());
+      CHECK_THAT(refused.status().message(), Catch::Contains("refuses writes until it is restarted"));
+      CHECK(db.Held() == 3);
+      db.Open(true);  // the restart
+      AddResidents(*db.store, db.key, 5, 2);
+      CHECK(db.Held() == 5);
+    }
+    AddResidents(*db.store, db.key, 7, 1);
+    db.CutPower(4);
+    CHECK(db.Held() == 6);
+  }
 }
 
 }  // namespace

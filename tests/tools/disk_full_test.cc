@@ -2,7 +2,9 @@
 // without root, or if mount fails, each case WARNs loudly and returns). The disk is filled by the
 // import itself, or by a filler file; the node must fail cleanly (no abort), say what is full and
 // how much is free, lose nothing it acknowledged, keep answering reads, and resume by itself once
-// the filler is removed.
+// the filler is removed. `serve` logs when it starts refusing writes and when it resumes. A
+// district on a full disk refuses a commune's sync with the reason, and takes it in once there is
+// room.
 #include <catch2/catch.hpp>
 
 #include <sys/mount.h>
@@ -13,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/commune_cli.h"
@@ -162,7 +165,76 @@ TEST_CASE("a serving node on a full disk stays up, answers reads, refuses writes
   INFO(last);
   CHECK(resumed);
   CHECK(serve.Stop() == 0);
+  const std::string log = serve.output();
+  INFO(log);
+  const size_t refusal = log.find("dancu serve: writes refused: disk full");
+  CHECK(refusal != std::string::npos);
+  CHECK(log.find("dancu serve: writes resumed", refusal) != std::string::npos);
   CHECK(cli.Run({"log", "verify", "--data", data}).exit_code == 0);
+}
+
+// Certificates as an operator moves them: request, issue by the parent, install.
+void Certify(CommuneCli& cli, const std::string& parent, const std::string& child) {
+  cli.Expect({"cert", "request", "--data", child, "--out", child + ".req"}, 0);
+  cli.Expect({"cert", "issue", "--data", parent, "--request", child + ".req", "--out", child + ".cert"}, 0);
+  cli.Expect({"cert", "install", "--data", child, child + ".cert"}, 0);
+}
+
+TEST_CASE("a district on a full disk refuses a commune's sync with the reason, then takes it in by itself") {
+  CommuneCli cli;  // commune 00001, of district 001
+  SmallDisk disk(cli.file("disk"), 8);
+  REQUIRE_SMALL_DISK(disk);
+  const std::string central = cli.file("central"), district = cli.file("disk") + "/district";
+  cli.Expect({"init", "--data", central, "--role", "central", "--unit", "VN"}, 0);
+  cli.Expect({"init", "--data", district, "--role", "district", "--unit", "001"}, 0);
+  Certify(cli, central, district);
+  Certify(cli, district, cli.data());
+  {
+    std::ofstream(cli.file("residents.jsonl")) << Residents(cli, 300, 11);
+  }
+  cli.Expect({"import", "--data", cli.data(), cli.file("residents.jsonl")}, 0);
+  const std::string commune_hash = cli.StateHash();
+
+  ServeProcess serve(district, {"--listen", "tcp://127.0.0.1:0"});
+  std::string endpoint;
+  for (int i = 0; i < 100 && endpoint.empty(); ++i) {
+    const std::string out = serve.output();
+    const std::string marker = "replication listening on ";
+    if (size_t at = out.find(marker); at != std::string::npos) {
+      endpoint = out.substr(at + marker.size(), out.find('\n', at) - at - marker.size());
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  REQUIRE(!endpoint.empty());
+
+  const std::string filler = disk.Fill();
+  auto refused = cli.Run({"sync", "--data", cli.data(), "--peer", endpoint, "--timeout", "30"});
+  INFO(refused.out << refused.err);
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("disk full"));
+  CHECK_THAT(refused.err, Catch::Contains("Sync again later"));
+  CHECK(cli.StateHash() == commune_hash);  // the commune lost nothing
+
+  fs::remove(filler);
+  // The district resumes on its next write: the commune's next sync (at most a second later).
+  int exit_code = 1;
+  std::string last;
+  for (int attempt = 0; attempt < 20 && exit_code != 0; ++attempt) {
+    auto sync = cli.Run({"sync", "--data", cli.data(), "--peer", endpoint, "--timeout", "30"});
+    exit_code = sync.exit_code;
+    last = sync.out + sync.err;
+    if (exit_code != 0) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  INFO(last);
+  REQUIRE(exit_code == 0);
+  CHECK(serve.Stop() == 0);
+  const std::string log = serve.output();
+  INFO(log);
+  CHECK_THAT(log, Catch::Contains("dancu serve: writes refused: disk full"));
+  CHECK_THAT(log, Catch::Contains("dancu serve: writes resumed"));
+  CHECK(Residents(cli, district) == 300);
+  CHECK(cli.Run({"log", "verify", "--data", district}).exit_code == 0);
 }
 
 }  // namespace

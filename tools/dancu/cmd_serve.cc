@@ -56,7 +56,12 @@ Status RunServe(const ServeOptions& options, const std::atomic<bool>& stop,
   }
   auto passphrase = ReadSecret(options.node.passphrase_file, "DANCU_PASSPHRASE");
   if (!passphrase.ok()) return passphrase.status();
-  auto node = node::Node::Open(options.node.data_dir, node::KeyAccess::kSign, *passphrase);
+  storage::StoreOptions store_options;
+  store_options.on_write_health = [](const Status& refusal) {
+    if (refusal.ok()) std::cerr << "dancu serve: writes resumed: the disk takes writes again" << std::endl;
+    else std::cerr << "dancu serve: writes refused: " << refusal.message() << std::endl;
+  };
+  auto node = node::Node::Open(options.node.data_dir, node::KeyAccess::kSign, *passphrase, std::move(store_options));
   if (!node.ok()) return node.status();
 
   // Replication links, on their own thread (node/replicator.h).
