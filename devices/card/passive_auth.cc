@@ -22,13 +22,17 @@ Verdict NotGenuine(std::string reason, std::string signer = {}) {
   return {Authenticity::kNotGenuine, std::move(reason), std::move(signer)};
 }
 
-std::string Subject(X509* cert) {
+}  // namespace
+
+std::string SubjectOf(X509* cert) {
   BioPtr bio(BIO_new(BIO_s_mem()));
   X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
   char* data = nullptr;
   long n = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(n));
 }
+
+namespace {
 
 std::string Date(const ASN1_TIME* t) {
   struct tm tm = {};
@@ -154,6 +158,29 @@ Result<X509Ptr> ParseCertificate(const Bytes& bytes) {
 
 bool IsCaCertificate(X509* cert) { return X509_check_ca(cert) >= 1; }
 
+std::string NotAfterOf(X509* cert) { return Date(X509_get0_notAfter(cert)); }
+
+std::string PemOf(X509* cert) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509(bio.get(), cert);
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(n));
+}
+
+std::string FingerprintOf(X509* cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  X509_digest(cert, EVP_sha256(), md, &n);
+  static const char* digits = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < n; ++i) {
+    hex += digits[md[i] >> 4];
+    hex += digits[md[i] & 0xF];
+  }
+  return hex;
+}
+
 Result<TrustStore> TrustStore::LoadDirectory(const std::filesystem::path& dir) {
   TrustStore store;
   std::error_code ec;
@@ -208,7 +235,7 @@ Verdict VerifyPassive(const CardFiles& files, const TrustStore& trust, std::time
   }
   X509Ptr ds = Share(sk_X509_value(signers, 0));
   sk_X509_free(signers);
-  std::string signer = Subject(ds.get());
+  std::string signer = SubjectOf(ds.get());
 
   // 2. Each data group read against its hash.
   char* data = nullptr;

@@ -56,6 +56,13 @@ Result<X509Ptr> ParseCertificate(const Bytes& pem_or_der);
 // Whether `cert` may act as a CSCA: a CA certificate (basic constraints CA:TRUE).
 bool IsCaCertificate(X509* cert);
 
+// For showing and storing certificates: the subject (RFC 2253), the last day of validity
+// (YYYY-MM-DD), the PEM text, and the SHA-256 of the DER in lowercase hex.
+std::string SubjectOf(X509* cert);
+std::string NotAfterOf(X509* cert);
+std::string PemOf(X509* cert);
+std::string FingerprintOf(X509* cert);
+
 // Verifies `files` (EF.SOD and the data groups read) against `trust`, with certificate validity
 // judged at `now`.
 Verdict VerifyPassive(const CardFiles& files, const TrustStore& trust, std::time_t now);

@@ -1,6 +1,5 @@
 #include "tests/devices/card_pki.h"
 
-#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include <catch2/catch.hpp>
@@ -62,14 +61,6 @@ TestPki MakePki(const PkiOptions& options) {
   return pki;
 }
 
-std::string Pem(X509* cert) {
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  PEM_write_bio_X509(bio.get(), cert);
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(n));
-}
-
 CardHolder SampleHolder(std::size_t face_bytes) {
   CardHolder h;
   h.data.citizen_no = "001085012345";
@@ -79,8 +70,8 @@ CardHolder SampleHolder(std::size_t face_bytes) {
   h.data.nationality = "Việt Nam";
   h.data.ethnicity = "Kinh";
   h.data.religion = "Không";
-  h.data.hometown = "Xã Tân Lập, Huyện Đan Phượng, Thành phố Hà Nội";
-  h.data.permanent_residence = "Thôn 3, Xã Tân Lập, Huyện Đan Phượng, Thành phố Hà Nội";
+  h.data.hometown = "Phường Ba Đình, Thành phố Hà Nội";
+  h.data.permanent_residence = "Số 5 phố Đội Cấn, Phường Ba Đình, Thành phố Hà Nội";
   h.data.identifying_marks = "Nốt ruồi C:1cm trên mép phải";
   h.data.issue_date = "10/05/2021";
   h.data.expiry = "07/03/2030";

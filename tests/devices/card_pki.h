@@ -25,9 +25,6 @@ struct PkiOptions {
 
 TestPki MakePki(const PkiOptions& options = {});
 
-// The PEM of a certificate, for trust files.
-std::string Pem(X509* cert);
-
 // A holder with every DG13 field set and a face of about `face_bytes` bytes (a JPEG header and
 // noise: the card code does not decode images).
 CardHolder SampleHolder(std::size_t face_bytes = 2000);
