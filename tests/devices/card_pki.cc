@@ -71,7 +71,7 @@ CardHolder SampleHolder(std::size_t face_bytes) {
   h.data.ethnicity = "Kinh";
   h.data.religion = "Không";
   h.data.hometown = "Phường Ba Đình, Thành phố Hà Nội";
-  h.data.permanent_residence = "Số 5 phố Đội Cấn, Phường Ba Đình, Thành phố Hà Nội";
+  h.data.permanent_residence = "Số 1 Phúc Xá, Phường Phúc Xá, Quận Ba Đình, Thành phố Hà Nội";
   h.data.identifying_marks = "Nốt ruồi C:1cm trên mép phải";
   h.data.issue_date = "10/05/2021";
   h.data.expiry = "07/03/2030";
