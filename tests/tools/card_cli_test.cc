@@ -41,7 +41,7 @@ TEST_CASE("card_cli: trust add, read and check a card through pcscd", "[card][pc
   resident["mother"] = {{"name", "Trần Thị Cúc"}};
   const std::string id = cli.Add(resident);
 
-  card::SoftwareCard softcard(card::testing::IssueSample(pki, 8'000));
+  card::SoftwareCard softcard(card::testing::IssueSample(pki, 2000));
   auto inserted = card::VpcdCard::Insert(softcard, "127.0.0.1", pcscd.vpcd_port());
   REQUIRE(inserted.ok());
   const std::vector<std::string> key = {"--number", "001085012345", "--birth", "1985-03-07",
