@@ -1,13 +1,10 @@
 // dancu card read|check|trust add: the chip citizen-ID card (CCCD), read offline through PC/SC,
 // proven genuine by passive authentication against the CSCAs the node trusts, and compared with
 // the resident's record. Nothing read from the card is stored; the face image is never printed.
-#include <ctime>
 #include <iostream>
 
-#include "devices/card/card_issuer.h"
-#include "devices/card/pcsc_reader.h"
-#include "devices/card/read_card.h"
 #include "node/card_check.h"
+#include "node/card_read.h"
 #include "node/card_trust.h"
 #include "node/console/resident_view.h"
 #include "node/files.h"
@@ -40,35 +37,14 @@ struct CardOptions {
   }
 };
 
-Status FromDevice(const devices::Error& e) {
-  switch (e.code()) {
-    case devices::ErrorCode::kAccessDenied: return Status::PermissionDenied(e.message());
-    case devices::ErrorCode::kInvalidArgument: return Status::InvalidArgument(e.message());
-    case devices::ErrorCode::kNoCardReader:
-    case devices::ErrorCode::kNoCard:
-    case devices::ErrorCode::kUnavailable: return Status::FailedPrecondition(e.message());
-    default: return Status::IOError(e.message());
-  }
-}
-
-// Reads and verifies the card; `data_dir` (may be empty) gives the node's trusted CSCAs.
+// Reads and verifies the card; the CSCAs are --trust's, else those of the node at `data_dir`.
 Result<card::CitizenCard> ReadCard(const CardOptions& o, const std::string& data_dir) {
   if (o.trust.empty() && data_dir.empty()) {
     return Status::InvalidArgument("give --trust DIR or --data DIR: the CSCAs to verify with");
   }
-  auto trust = node::LoadCardTrust(o.trust.empty() ? node::CardTrustDir(data_dir) : o.trust);
-  if (!trust.ok()) return trust.status();
-  auto key = card::CitizenCardMrzInformation(o.number, o.birth, o.expiry);
-  if (!key.ok()) return FromDevice(key.error());
-  auto reader = card::PcscReader::Open();
-  if (!reader.ok()) return FromDevice(reader.error());
-  auto channel = reader.value()->Connect(o.reader, std::chrono::seconds(o.wait_seconds));
-  if (!channel.ok()) return FromDevice(channel.error());
-  auto files = card::ReadCardFiles(*channel.value(), key.value());
-  if (!files.ok()) return FromDevice(files.error());
-  auto opened = card::OpenCitizenCard(files.value(), *trust, std::time(nullptr));
-  if (!opened.ok()) return FromDevice(opened.error());
-  return std::move(opened).value();
+  return node::ReadCitizenCard({o.number, o.birth, o.expiry, o.reader,
+                                std::chrono::seconds(o.wait_seconds),
+                                o.trust.empty() ? node::CardTrustDir(data_dir) : o.trust});
 }
 
 json VerdictJson(const card::Verdict& v) {

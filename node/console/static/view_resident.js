@@ -7,6 +7,7 @@ import { conflictSummary } from './view_conflicts.js';
 import { buildForm, SEX_OPTIONS } from './forms.js';
 import { residentTable, statusLabel } from './view_search.js';
 import { enrollmentSection } from './view_enrollment.js';
+import { cardReader } from './view_card.js';
 
 function detailRows(record, unitNames) {
   const place = (p) => p && [p.address, unitNames[p.unit] || p.unit].filter(Boolean).join(', ');
@@ -98,10 +99,17 @@ function actions(view, reload) {
     fields: [{ key: 'unit', inputmode: 'numeric' }, { key: 'address' }],
     onSubmit: async (values) => { await api.post(`/api/residents/${id}/move`, values); await done(); },
   }).form;
+  // Đọc thẻ: the card against this record; a difference is corrected through the correction form.
+  const readCard = () => cardReader({
+    prefill: { citizen_no: record.citizen_no, birth: record.birth_date,
+               expiry: record.card && record.card.expires_on },
+    record: view.id, onCancel: close,
+  });
   // A move's errors name the residence fields; the form's fields are unit and address.
   const alive = (record.status || 'alive') === 'alive' && !record.merged_into;
   return h('section', { class: 'card' }, h('h2', {}, t('resident.actions')),
     h('div', { class: 'buttons' },
+      h('button', { type: 'button', id: 'open-card', onclick: open(readCard) }, t('action.read_card')),
       h('button', { type: 'button', id: 'open-correction', onclick: open(correction) }, t('action.correction')),
       alive && h('button', { type: 'button', id: 'open-death', onclick: open(death) }, t('action.death')),
       alive && h('button', { type: 'button', id: 'open-move', onclick: open(move) }, t('action.move'))),
