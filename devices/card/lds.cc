@@ -1,6 +1,7 @@
 #include "devices/card/lds.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "devices/card/tlv.h"
 
@@ -30,8 +31,9 @@ const Bytes& CardFiles::Of(const LdsFile& file) const {
     case kEfSod.fid: return sod;
     case kDg1.fid: return dg1;
     case kDg2.fid: return dg2;
-    default: return dg13;
+    case kDg13.fid: return dg13;
   }
+  throw std::invalid_argument("not a file dancu reads");
 }
 
 Result<std::string> ParseDg1(const Bytes& dg1) {

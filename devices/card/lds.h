@@ -37,6 +37,7 @@ struct CardFiles {
   Bytes dg2;
   Bytes dg13;
 
+  // The content of `file`, one of kReadFiles (else std::invalid_argument).
   Bytes& Of(const LdsFile& file);
   const Bytes& Of(const LdsFile& file) const;
 };

@@ -3,7 +3,7 @@
 // each file in chunks, and their passive authentication and parsing.
 //
 // Blocking: runs on the caller's thread for as long as the card takes (a CCCD: about two seconds,
-// mostly DG2); a PcscChannel's Cancel or a card pulled out ends it with that error. Nothing read
+// mostly DG2); PcscReader::Cancel or a card pulled out ends it with that error. Nothing read
 // is kept beyond the returned value, and nothing biometric is logged.
 #pragma once
 

@@ -70,7 +70,10 @@ Result<Tlv> FindTlv(std::span<const std::uint8_t> in, std::uint32_t tag) {
     if (t.value().tag == tag) return t;
     in = in.subspan(t.value().size);
   }
-  return Error(ErrorCode::kUnsupportedCard, "missing data object " + std::to_string(tag));
+  static const char* digits = "0123456789ABCDEF";
+  std::string hex;
+  for (std::uint32_t v = tag; v; v >>= 4) hex.insert(hex.begin(), digits[v & 0xF]);
+  return Error(ErrorCode::kUnsupportedCard, "missing data object '" + hex + "'");
 }
 
 Bytes EncodeTlv(std::uint32_t tag, std::span<const std::uint8_t> value) {
