@@ -9,7 +9,7 @@
 #include "devices/card/pcsc_reader.h"
 #include "devices/card/read_card.h"
 #include "devices/card/vpcd_card.h"
-#include "tests/devices/card_pki.h"
+#include "tools/fixtures/test_card.h"
 #include "tests/devices/private_pcscd.h"
 
 namespace dancu::devices::card {
@@ -53,8 +53,8 @@ TEST_CASE("card_pcscd_read: waiting, cancelling and reading a genuine card throu
   CHECK(empty.error().code() == ErrorCode::kNoCard);
 
   // A genuine card.
-  testing::TestPki pki = testing::MakePki();
-  SoftwareCard card(testing::IssueSample(pki, 12'000));
+  tools::fixtures::TestPki pki = tools::fixtures::MakePki();
+  SoftwareCard card(tools::fixtures::IssueSample(pki, 12'000));
   Result<std::unique_ptr<VpcdCard>> inserted = VpcdCard::Insert(card, "127.0.0.1", pcscd.vpcd_port());
   REQUIRE(inserted.ok());
   Result<std::unique_ptr<CardChannel>> channel = reader->Connect(pcscd.reader_name());
@@ -88,8 +88,8 @@ TEST_CASE("card_pcscd_read: waiting, cancelling and reading a genuine card throu
 TEST_CASE("card_pcscd_pulled: a card pulled out of the reader mid-read", "[card][pcscd]") {
   PrivatePcscd& pcscd = PrivatePcscd::Shared();
   std::unique_ptr<PcscReader> reader = OpenReader(pcscd);
-  testing::TestPki pki = testing::MakePki();
-  SoftwareCard card(testing::IssueSample(pki, 12'000));
+  tools::fixtures::TestPki pki = tools::fixtures::MakePki();
+  SoftwareCard card(tools::fixtures::IssueSample(pki, 12'000));
   Result<std::unique_ptr<VpcdCard>> inserted =
       VpcdCard::Insert(card, "127.0.0.1", pcscd.vpcd_port(), 20);  // gone in the middle of DG2
   REQUIRE(inserted.ok());

@@ -6,14 +6,14 @@
 #include "devices/card/read_card.h"
 #include "devices/card/software_card.h"
 #include "devices/card/tlv.h"
-#include "tests/devices/card_pki.h"
+#include "tools/fixtures/test_card.h"
 
 namespace dancu::devices::card {
 namespace {
 
-using testing::IssueSample;
-using testing::MakePki;
-using testing::TestPki;
+using tools::fixtures::IssueSample;
+using tools::fixtures::MakePki;
+using tools::fixtures::TestPki;
 
 std::string Key(const std::string& birth = "1985-03-07") {
   Result<std::string> key = CitizenCardMrzInformation("001085012345", birth, "2030-03-07");
@@ -58,7 +58,7 @@ TEST_CASE("card_genuine: a genuine card reads, verifies and parses", "[card]") {
         "IDVNM0850123452001085012345<<<");
   CHECK(c.mrz.size() == 90);
   CHECK(c.face.mime_type == "image/jpeg");
-  CHECK(c.face.bytes == testing::SampleHolder().face_jpeg);
+  CHECK(c.face.bytes == tools::fixtures::SampleHolder().face_jpeg);
 }
 
 TEST_CASE("card_access_denied: a wrong birth date is refused by the card", "[card]") {
@@ -76,7 +76,7 @@ TEST_CASE("card_access_denied: a wrong birth date is refused by the card", "[car
 TEST_CASE("card_tampered_dg13: altered personal data fails its hash", "[card]") {
   TestPki pki = MakePki();
   CardContent content = IssueSample(pki);
-  CitizenData forged = testing::SampleHolder().data;
+  CitizenData forged = tools::fixtures::SampleHolder().data;
   forged.birth_date = "07/03/1975";
   content.files.dg13 = EncodeDg13(forged);
   SoftwareCard card(content);

@@ -6,7 +6,7 @@
 
 #include "devices/card/passive_auth.h"
 #include "devices/card/vpcd_card.h"
-#include "tests/devices/card_pki.h"
+#include "tools/fixtures/test_card.h"
 #include "tests/devices/private_pcscd.h"
 #include "tests/support/commune_cli.h"
 
@@ -23,7 +23,7 @@ void WriteFile(const std::string& path, const std::string& text) {
 TEST_CASE("card_cli: trust add, read and check a card through pcscd", "[card][pcscd]") {
   PrivatePcscd& pcscd = PrivatePcscd::Shared();
   CommuneCli cli;
-  card::testing::TestPki pki = card::testing::MakePki();
+  tools::fixtures::TestPki pki = tools::fixtures::MakePki();
   WriteFile(cli.file("csca.pem"), card::PemOf(pki.csca.get()));
   WriteFile(cli.file("ds.pem"), card::PemOf(pki.ds.get()));
 
@@ -41,7 +41,7 @@ TEST_CASE("card_cli: trust add, read and check a card through pcscd", "[card][pc
   resident["mother"] = {{"name", "Trần Thị Cúc"}};
   const std::string id = cli.Add(resident);
 
-  card::SoftwareCard softcard(card::testing::IssueSample(pki, 2000));
+  card::SoftwareCard softcard(tools::fixtures::IssueSample(pki, 2000));
   auto inserted = card::VpcdCard::Insert(softcard, "127.0.0.1", pcscd.vpcd_port());
   REQUIRE(inserted.ok());
   const std::vector<std::string> key = {"--number", "001085012345", "--birth", "1985-03-07",

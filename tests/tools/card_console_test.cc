@@ -5,7 +5,7 @@
 
 #include "devices/card/passive_auth.h"
 #include "devices/card/vpcd_card.h"
-#include "tests/devices/card_pki.h"
+#include "tools/fixtures/test_card.h"
 #include "tests/devices/private_pcscd.h"
 #include "tests/support/commune_cli.h"
 #include "tests/support/console_client.h"
@@ -20,7 +20,7 @@ namespace card = devices::card;
 TEST_CASE("card_console: Đọc thẻ reads, verifies and compares with the record", "[card][pcscd]") {
   PrivatePcscd& pcscd = PrivatePcscd::Shared();
   CommuneCli cli;
-  card::testing::TestPki pki = card::testing::MakePki();
+  tools::fixtures::TestPki pki = tools::fixtures::MakePki();
   std::ofstream(cli.file("csca.pem")) << card::PemOf(pki.csca.get());
   cli.Expect({"card", "trust", "add", "--data", cli.data(), cli.file("csca.pem")}, 0);
   json resident = ValidResident(12345);
@@ -28,7 +28,7 @@ TEST_CASE("card_console: Đọc thẻ reads, verifies and compares with the reco
   const std::string id = cli.Add(resident);
   const std::string before = cli.StateHash();
 
-  card::SoftwareCard softcard(card::testing::IssueSample(pki, 2000));
+  card::SoftwareCard softcard(tools::fixtures::IssueSample(pki, 2000));
   auto inserted = card::VpcdCard::Insert(softcard, "127.0.0.1", pcscd.vpcd_port());
   REQUIRE(inserted.ok());
   ServeProcess server(cli.data());
