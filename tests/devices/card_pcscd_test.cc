@@ -10,12 +10,12 @@
 #include "devices/card/read_card.h"
 #include "devices/card/vpcd_card.h"
 #include "tools/fixtures/test_card.h"
-#include "tests/devices/private_pcscd.h"
+#include "tools/fixtures/private_pcscd.h"
 
 namespace dancu::devices::card {
 namespace {
 
-using dancu::testing::PrivatePcscd;
+using tools::fixtures::PrivatePcscd;
 
 std::string Key() {
   Result<std::string> key = CitizenCardMrzInformation("001085012345", "1985-03-07", "2030-03-07");

@@ -7,7 +7,7 @@
 #include "devices/card/passive_auth.h"
 #include "devices/card/vpcd_card.h"
 #include "tools/fixtures/test_card.h"
-#include "tests/devices/private_pcscd.h"
+#include "tools/fixtures/private_pcscd.h"
 #include "tests/support/commune_cli.h"
 
 namespace dancu::testing {
@@ -21,7 +21,7 @@ void WriteFile(const std::string& path, const std::string& text) {
 }
 
 TEST_CASE("card_cli: trust add, read and check a card through pcscd", "[card][pcscd]") {
-  PrivatePcscd& pcscd = PrivatePcscd::Shared();
+  tools::fixtures::PrivatePcscd& pcscd = tools::fixtures::PrivatePcscd::Shared();
   CommuneCli cli;
   tools::fixtures::TestPki pki = tools::fixtures::MakePki();
   WriteFile(cli.file("csca.pem"), card::PemOf(pki.csca.get()));

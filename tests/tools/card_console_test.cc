@@ -6,7 +6,7 @@
 #include "devices/card/passive_auth.h"
 #include "devices/card/vpcd_card.h"
 #include "tools/fixtures/test_card.h"
-#include "tests/devices/private_pcscd.h"
+#include "tools/fixtures/private_pcscd.h"
 #include "tests/support/commune_cli.h"
 #include "tests/support/console_client.h"
 #include "tests/support/serve_process.h"
@@ -18,7 +18,7 @@ using nlohmann::json;
 namespace card = devices::card;
 
 TEST_CASE("card_console: Đọc thẻ reads, verifies and compares with the record", "[card][pcscd]") {
-  PrivatePcscd& pcscd = PrivatePcscd::Shared();
+  tools::fixtures::PrivatePcscd& pcscd = tools::fixtures::PrivatePcscd::Shared();
   CommuneCli cli;
   tools::fixtures::TestPki pki = tools::fixtures::MakePki();
   std::ofstream(cli.file("csca.pem")) << card::PemOf(pki.csca.get());
