@@ -55,7 +55,8 @@ export function cardReader({ prefill = {}, record, onRead, onCancel }) {
           h('figure', {}, h('img', { id: 'card-face', src: read.face, alt: t('card.face') }),
             h('figcaption', {}, t('card.face'))),
           h('dl', { class: 'details' }, ['full_name', 'birth_date', 'sex', 'citizen_no', 'permanent_residence']
-            .map((k) => [h('dt', {}, t(`field.${k}`)), h('dd', {}, read.card[k] || '—')]))),
+            .map((k) => [h('dt', {}, t(`field.${k}`)),
+              h('dd', {}, (k === 'sex' && read.card.sex ? t(`sex.${read.card.sex}`) : read.card[k]) || '—')]))),
         read.differences && differencesTable(read.differences));
       if (onRead) onRead(read);
     },
