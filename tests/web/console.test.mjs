@@ -648,6 +648,7 @@ test('Đọc thẻ fills a new resident from the chip card, then lists the diffe
     assert.equal(await card.inputValue('#new-resident-birth_date'), '1985-03-07');
     assert.equal(await card.inputValue('#new-resident-sex'), 'male');
     assert.equal(await card.inputValue('#new-resident-mother-name'), 'Trần Thị Cúc');
+    assert.doesNotMatch(await card.textContent('#card-result'), /undefined|null/);
     await card.screenshot({ path: join(ARTIFACTS, '19-card-new-resident.png'), fullPage: true });
     // The officer mistypes the birth date before saving: the record now differs from the card.
     await card.fill('#new-resident-birth_date', '1985-07-03');

@@ -50,14 +50,14 @@ export function cardReader({ prefill = {}, record, onRead, onCancel }) {
         throw e;
       }
       clear(result);
-      result.append(verdictBadge(read),
+      result.append(...[verdictBadge(read),
         h('div', { class: 'card-face' },
           h('figure', {}, h('img', { id: 'card-face', src: read.face, alt: t('card.face') }),
             h('figcaption', {}, t('card.face'))),
           h('dl', { class: 'details' }, ['full_name', 'birth_date', 'sex', 'citizen_no', 'permanent_residence']
             .map((k) => [h('dt', {}, t(`field.${k}`)),
               h('dd', {}, (k === 'sex' && read.card.sex ? t(`sex.${read.card.sex}`) : read.card[k]) || '—')]))),
-        read.differences && differencesTable(read.differences));
+        read.differences && differencesTable(read.differences)].filter(Boolean));
       if (onRead) onRead(read);
     },
   });
