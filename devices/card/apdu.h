@@ -13,7 +13,6 @@ namespace dancu::devices::card {
 // Status words the card code acts on.
 inline constexpr std::uint16_t kSwOk = 0x9000;
 inline constexpr std::uint16_t kSwSecurityNotSatisfied = 0x6982;  // e.g. BAC not done
-inline constexpr std::uint16_t kSwSmDataMissing = 0x6987;
 inline constexpr std::uint16_t kSwSmDataIncorrect = 0x6988;
 inline constexpr std::uint16_t kSwFileNotFound = 0x6A82;
 inline constexpr std::uint16_t kSwWrongP1P2 = 0x6B00;

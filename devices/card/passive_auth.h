@@ -43,7 +43,6 @@ class TrustStore {
 
   // Adds a CSCA certificate; kInvalidArgument unless it is a CA certificate.
   Result<void> Add(X509Ptr cert);
-  std::size_t size() const { return cscas_.size(); }
   const std::vector<X509Ptr>& cscas() const { return cscas_; }
 
  private:
