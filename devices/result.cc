@@ -28,6 +28,13 @@ std::string_view Describe(ErrorCode code) {
     case ErrorCode::kTooHot: return "the reader is too hot; let it cool down";
     case ErrorCode::kTimedOut: return "the operation timed out";
     case ErrorCode::kCancelled: return "the operation was cancelled";
+    case ErrorCode::kNoCardReader: return "no smart-card reader is connected";
+    case ErrorCode::kNoCard: return "there is no card in the reader";
+    case ErrorCode::kCardRemoved: return "the card was removed from the reader during the read";
+    case ErrorCode::kAccessDenied:
+      return "the card refused the access key: check the citizen number, birth and expiry dates";
+    case ErrorCode::kUnsupportedCard: return "the card is not a supported chip identity card";
+    case ErrorCode::kSecureMessaging: return "the card's protected answer failed its check";
   }
   return "unknown error";
 }

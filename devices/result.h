@@ -38,6 +38,14 @@ enum class ErrorCode {
   kTooHot,            // the reader refuses to run until it cools down
   kTimedOut,          // the operation's timeout expired, or the reader timed out
   kCancelled,         // FingerprintReader::Cancel, or the reader shutting down
+
+  // Chip cards (devices/card).
+  kNoCardReader,     // no smart-card reader is connected (or none by the requested name)
+  kNoCard,           // the reader holds no card
+  kCardRemoved,      // the card left the reader during the operation
+  kAccessDenied,     // the card refused the access key (e.g. a wrong birth date for BAC)
+  kUnsupportedCard,  // the card is not an ICAO 9303 document, or uses what we do not support
+  kSecureMessaging,  // a protected response failed its MAC or was malformed
 };
 
 // The fixed English description of `code`, e.g. "the finger was not centered on the reader".

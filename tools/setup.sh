@@ -11,6 +11,7 @@ PACKAGES=(
   libfprint-2-dev libglib2.0-dev libgusb-dev libpng-dev libjpeg62-turbo-dev
   libicu-dev catch2 libcli11-dev nlohmann-json3-dev
   libcpp-httplib-dev libssl-dev openssl nodejs chromium
+  libpcsclite-dev pcscd vsmartcard-vpcd  # chip cards; the card_pcscd tests run a private pcscd
   clang  # the sanitizer build and the fuzzers (tools/sanitize.sh)
 )
 

@@ -58,5 +58,6 @@ void AddReportRoutes(httplib::Server& server, ConsoleContext& ctx);      // prog
 void AddSyncRoutes(httplib::Server& server, ConsoleContext& ctx);        // links, backlog, bundles
 void AddConflictRoutes(httplib::Server& server, ConsoleContext& ctx);    // review queue, quarantine
 void AddOfficerRoutes(httplib::Server& server, ConsoleContext& ctx);     // the node's officers
+void AddCardRoutes(httplib::Server& server, ConsoleContext& ctx);        // Đọc thẻ: read a chip card
 
 }  // namespace dancu::console

@@ -130,6 +130,7 @@ void WebConsole::AddRoutes() {
   AddSyncRoutes(server, ctx);
   AddConflictRoutes(server, ctx);
   AddOfficerRoutes(server, ctx);
+  AddCardRoutes(server, ctx);
 
   auto serve_asset = [](const std::string& path, httplib::Response& res) {
     const StaticAsset* asset = FindStaticAsset(path);

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "devices/card/dg13.h"
+#include "devices/card/lds.h"
 #include "devices/identify/template.h"
 #include "node/certificates.h"
 #include "node/key_file.h"
@@ -224,6 +226,18 @@ void WriteAll() {
   }
 
   Write("fuzz_print", "nbis", Print());
+
+  devices::card::CitizenData citizen;
+  citizen.citizen_no = "001085012345";
+  citizen.full_name = "Nguyễn Văn An";
+  citizen.birth_date = "07/03/1985";
+  citizen.father = "Nguyễn Văn Bình";
+  citizen.mother = "Trần Thị Cúc";
+  citizen.other[20] = {"extra"};
+  const devices::card::Bytes dg13 = devices::card::EncodeDg13(citizen);
+  Write("fuzz_card", "dg13", std::string_view(reinterpret_cast<const char*>(dg13.data()), dg13.size()));
+  const devices::card::Bytes dg2 = devices::card::EncodeDg2({0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0xFF, 0xD9});
+  Write("fuzz_card", "dg2", std::string_view(reinterpret_cast<const char*>(dg2.data()), dg2.size()));
 
   Write("fuzz_photo", "jpeg", tools::fixtures::SamplePhoto(tools::fixtures::PhotoEncoding::kJpeg, 240, 240, 1));
   Write("fuzz_photo", "png", tools::fixtures::SamplePhoto(tools::fixtures::PhotoEncoding::kPng, 240, 240, 2));

@@ -16,14 +16,15 @@ const DANCU = process.env.DANCU_BINARY;
 const ARTIFACTS = process.env.DANCU_WEB_ARTIFACTS || join(tmpdir(), 'dancu-web-artifacts');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SAMPLE_PHOTO = process.env.DANCU_SAMPLE_PHOTO;      // tools/fixtures' dancu-sample-photo
+const SOFTCARD = process.env.DANCU_SOFTCARD;              // tools/fixtures' dancu-softcard
 const VIRTUAL_FINGER = process.env.DANCU_VIRTUAL_FINGER;  // tools/fixtures' dancu-virtual-finger
 const PRINTS = `${process.env.DANCU_SHARED_DATA}/prints`;
 const PASSWORD = 'mật khẩu của An';
 const OFFICER = 'officer.an';
 
 assert.ok(DANCU, 'set DANCU_BINARY to the dancu binary');
-assert.ok(SAMPLE_PHOTO && VIRTUAL_FINGER && process.env.DANCU_SHARED_DATA,
-          'set DANCU_SAMPLE_PHOTO, DANCU_VIRTUAL_FINGER and DANCU_SHARED_DATA');
+assert.ok(SAMPLE_PHOTO && VIRTUAL_FINGER && SOFTCARD && process.env.DANCU_SHARED_DATA,
+          'set DANCU_SAMPLE_PHOTO, DANCU_VIRTUAL_FINGER, DANCU_SOFTCARD and DANCU_SHARED_DATA');
 mkdirSync(ARTIFACTS, { recursive: true });
 
 const dir = mkdtempSync(join(tmpdir(), 'dancu-web-'));
@@ -36,6 +37,7 @@ const env = { ...process.env, DANCU_OFFICER: OFFICER, DANCU_PASSWORD: PASSWORD,
 const dancu = (...args) => execFileSync(DANCU, args, { env, encoding: 'utf8' });
 
 let server;
+let softcard;  // the chip card, in the vpcd reader of a pcscd of its own
 let url;
 let browser;
 let page;
@@ -90,6 +92,26 @@ function certify(parent, child) {
   dancu('cert', 'install', '--data', child, `${child}.chain`);
 }
 
+// Starts dancu-softcard with a private pcscd; resolves with the PCSCLITE_CSOCK_NAME its readers
+// need once the card is in the reader.
+function startSoftcard() {
+  return new Promise((resolve, reject) => {
+    softcard = spawn(SOFTCARD, ['--private-pcscd', '--csca-out', join(dir, 'csca.pem')]);
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`dancu-softcard did not start: ${out}`)), 30000);
+    softcard.stdout.on('data', (chunk) => {
+      out += chunk;
+      const socketPath = /PCSCLITE_CSOCK_NAME=(\S+)/.exec(out);
+      if (socketPath && /access key:/.test(out)) {
+        clearTimeout(timer);
+        resolve(socketPath[1]);
+      }
+    });
+    softcard.stderr.on('data', (chunk) => { out += chunk; });
+    softcard.on('exit', (code) => { clearTimeout(timer); reject(new Error(`dancu-softcard exited ${code}: ${out}`)); });
+  });
+}
+
 async function shot(name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
@@ -114,6 +136,9 @@ before(async () => {
   ];
   writeFileSync(join(dir, 'residents.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   dancu('import', '--data', data, join(dir, 'residents.jsonl'));
+  // The server reads chip cards through the softcard's own pcscd; the node trusts its CSCA.
+  env.PCSCLITE_CSOCK_NAME = await startSoftcard();
+  dancu('card', 'trust', 'add', '--data', data, join(dir, 'csca.pem'));
   ({ child: server, url } = await startServer());
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -126,6 +151,11 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
+  if (softcard && softcard.exitCode === null) {
+    const exited = new Promise((resolve) => softcard.on('exit', resolve));
+    softcard.kill('SIGTERM');
+    await exited;
+  }
   if (server && server.exitCode === null) {
     await stopServer(server);
     // Everything the browser did is in a log that verifies, and names the officer.
@@ -607,6 +637,65 @@ test("a commune's chief adds an officer from the console", async () => {
     await chiefPage.selectOption('#officers-table tr[data-officer="chief.an"] select', 'clerk');
     await chiefPage.locator('#officers-error', { hasText: 'Nút phải còn ít nhất một người quản lý' }).waitFor();
     assert.equal(await chiefPage.inputValue('#officers-table tr[data-officer="chief.an"] select'), 'chief');
+  } finally {
+    await context.close();
+  }
+});
+
+test('Đọc thẻ fills a new resident from the chip card, then lists the differences and corrects the record', async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'vi-VN' });
+  const card = await context.newPage();
+  try {
+    await card.goto(url);
+    await card.fill('#login-officer', OFFICER);
+    await card.fill('#login-password', PASSWORD);
+    await card.click('#login-form button[type=submit]');
+    await card.waitForSelector('#search-input');
+    await card.click('#nav-new');
+    await card.waitForSelector('#new-resident');
+    // The card (dancu-softcard's sample) fills the form; nothing is saved yet.
+    await card.click('#open-card');
+    await card.fill('#card-read-citizen_no', '001085012345');
+    await card.fill('#card-read-birth', '1985-03-07');
+    await card.fill('#card-read-expiry', '2030-03-07');
+    await card.click('#card-read button[type=submit]');
+    await card.locator('#card-verdict', { hasText: 'Thẻ thật' }).waitFor();
+    assert.match(await card.getAttribute('#card-face', 'src'), /^data:image\/jpeg;base64,/);
+    assert.equal(await card.inputValue('#new-resident-full_name'), 'Nguyễn Văn An');
+    assert.equal(await card.inputValue('#new-resident-birth_date'), '1985-03-07');
+    assert.equal(await card.inputValue('#new-resident-sex'), 'male');
+    assert.equal(await card.inputValue('#new-resident-mother-name'), 'Trần Thị Cúc');
+    assert.doesNotMatch(await card.textContent('#card-result'), /undefined|null/);
+    await card.screenshot({ path: join(ARTIFACTS, '19-card-new-resident.png'), fullPage: true });
+    // The officer mistypes the birth date before saving: the record now differs from the card.
+    await card.fill('#new-resident-birth_date', '1985-07-03');
+    await card.fill('#new-resident-household-id', 'HK77');
+    await card.selectOption('#new-resident-household-relationship', 'head');
+    await card.click('#new-resident button[type=submit]');
+    await card.locator('#resident-name', { hasText: 'Nguyễn Văn An' }).waitFor();
+
+    // On the resident page the record's birth date is the card's access key, and the card refuses it.
+    await card.click('#open-card');
+    assert.equal(await card.inputValue('#card-read-birth'), '1985-07-03');
+    await card.fill('#card-read-expiry', '2030-03-07');
+    await card.click('#card-read button[type=submit]');
+    const refused = card.locator('#card-read [data-testid=form-error]');
+    await refused.waitFor({ state: 'visible' });
+    assert.match(await refused.textContent(), /refused the access key/);
+    // With the date printed on the card it reads, and the difference is listed.
+    await card.fill('#card-read-birth', '1985-03-07');
+    await card.click('#card-read button[type=submit]');
+    await card.locator('#card-verdict', { hasText: 'Thẻ thật' }).waitFor();
+    const birth = card.locator('#card-differences tr[data-field="birth_date"]');
+    await birth.waitFor();
+    assert.match(await birth.textContent(), /07\/03\/1985.*1985-07-03/);
+    await card.screenshot({ path: join(ARTIFACTS, '20-card-differences.png'), fullPage: true });
+    // The officer corrects the record from the card and confirms.
+    await card.click('#correct-from-card');
+    assert.equal(await card.inputValue('#correction-birth_date'), '1985-03-07');
+    await card.click('#correction button[type=submit]');
+    await card.locator('#notice', { hasText: 'Đã lưu thay đổi.' }).waitFor();
+    assert.match(await card.textContent('dl.details'), /1985-03-07/);
   } finally {
     await context.close();
   }

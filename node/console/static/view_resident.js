@@ -7,6 +7,7 @@ import { conflictSummary } from './view_conflicts.js';
 import { buildForm, SEX_OPTIONS } from './forms.js';
 import { residentTable, statusLabel } from './view_search.js';
 import { enrollmentSection } from './view_enrollment.js';
+import { cardReader } from './view_card.js';
 
 function detailRows(record, unitNames) {
   const place = (p) => p && [p.address, unitNames[p.unit] || p.unit].filter(Boolean).join(', ');
@@ -57,17 +58,22 @@ function historyTable(changes) {
 function actions(view, reload) {
   const record = view.record;
   const slot = h('div', { id: 'action-form' });
-  const open = (builder) => () => { clear(slot); slot.append(builder()); slot.querySelector('input')?.focus(); };
+  const open = (builder, ...args) => () => {
+    clear(slot);
+    slot.append(builder(...args));
+    slot.querySelector('input')?.focus();
+  };
   const done = async () => { clear(slot); await reload(t('action.saved')); };
   const close = () => clear(slot);
   const id = encodeURIComponent(view.id);
-  const correction = () => buildForm({
+  // `from`: values to start from instead of the record's (the card's, after Đọc thẻ).
+  const correction = (from = {}) => buildForm({
     id: 'correction', submitLabel: 'action.save', onCancel: close,
     fields: [
-      { key: 'full_name', value: record.full_name },
-      { key: 'birth_date', value: record.birth_date },
-      { key: 'sex', type: 'select', options: SEX_OPTIONS, value: record.sex },
-      { key: 'citizen_no', value: record.citizen_no },
+      { key: 'full_name', value: from.full_name ?? record.full_name },
+      { key: 'birth_date', value: from.birth_date ?? record.birth_date },
+      { key: 'sex', type: 'select', options: SEX_OPTIONS, value: from.sex ?? record.sex },
+      { key: 'citizen_no', value: from.citizen_no ?? record.citizen_no },
       { key: 'ethnicity', type: 'number', value: record.ethnicity },
       { key: 'nationality', value: record.nationality },
       { key: 'hometown.unit', value: record.hometown && record.hometown.unit },
@@ -98,10 +104,29 @@ function actions(view, reload) {
     fields: [{ key: 'unit', inputmode: 'numeric' }, { key: 'address' }],
     onSubmit: async (values) => { await api.post(`/api/residents/${id}/move`, values); await done(); },
   }).form;
+  // Đọc thẻ: the card against this record; a difference is corrected through the correction form.
+  // A difference the officer accepts opens the correction form filled from the card.
+  const fromCard = (read) => {
+    const fields = new Set(read.differences.map((d) => d.field));
+    const from = {};
+    for (const key of ['full_name', 'birth_date', 'sex', 'citizen_no']) {
+      if (fields.has(key)) from[key] = read.card[key];
+    }
+    if (Object.keys(from).length === 0) return;
+    slot.append(h('div', { class: 'buttons' }, h('button', {
+      type: 'button', id: 'correct-from-card', onclick: open(correction, from),
+    }, t('card.correct'))));
+  };
+  const readCard = () => cardReader({
+    prefill: { citizen_no: record.citizen_no, birth: record.birth_date,
+               expiry: record.card && record.card.expires_on },
+    record: view.id, onRead: fromCard, onCancel: close,
+  });
   // A move's errors name the residence fields; the form's fields are unit and address.
   const alive = (record.status || 'alive') === 'alive' && !record.merged_into;
   return h('section', { class: 'card' }, h('h2', {}, t('resident.actions')),
     h('div', { class: 'buttons' },
+      h('button', { type: 'button', id: 'open-card', onclick: open(readCard) }, t('action.read_card')),
       h('button', { type: 'button', id: 'open-correction', onclick: open(correction) }, t('action.correction')),
       alive && h('button', { type: 'button', id: 'open-death', onclick: open(death) }, t('action.death')),
       alive && h('button', { type: 'button', id: 'open-move', onclick: open(move) }, t('action.move'))),
