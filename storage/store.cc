@@ -488,6 +488,12 @@ Status Store::PutMeta(std::string_view key, std::string_view value) {
   return WriteDurably(batch, "writing metadata");
 }
 
+Status Store::PutMetas(const std::vector<std::pair<std::string, std::string>>& rows) {
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : rows) batch.Put(cf_->meta, Slice(key), Slice(value));
+  return WriteDurably(batch, "writing metadata");
+}
+
 Status Store::WriteDurably(rocksdb::WriteBatch& batch, std::string_view what) {
   DANCU_RETURN_IF_ERROR(health_->BeforeWrite());
   rocksdb::WriteOptions write_options;

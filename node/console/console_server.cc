@@ -207,6 +207,10 @@ bool ConsoleServer::Refuse(const httplib::Request& req, httplib::Response& res) 
   return false;
 }
 
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 bool ConsoleServer::CutOff() { return t_stream != nullptr && t_stream->cut_off(); }
 
 bool ConsoleServer::process_and_close_socket(socket_t sock) {

@@ -85,4 +85,8 @@ class ConsoleServer : public httplib::Server {
   std::map<socket_t, Connection> connections_;  // being served
 };
 
+// Whether `host` names this machine's loopback ("localhost", "::1", "127.x.y.z"): only there may a
+// server answer without TLS.
+bool IsLoopback(const std::string& host);
+
 }  // namespace dancu::console

@@ -80,5 +80,6 @@ void AddServeCommands(CLI::App& app, Runner& runner);     // serve
 void AddSimCommands(CLI::App& app, Runner& runner);       // sim (tools/sim)
 void AddBundleCommands(CLI::App& app, Runner& runner);    // bundle export|import
 void AddBiometricCommands(CLI::App& app, Runner& runner); // biometric eval (cmd_biometric.cc)
+void AddAgencyCommands(CLI::App& app, Runner& runner);    // agency ... (cmd_agency.cc)
 
 }  // namespace dancu::tools
