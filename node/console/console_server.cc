@@ -178,7 +178,7 @@ Status ConsoleServer::Bind(const std::string& host, int port, int* bound_port) {
   return Status::Ok();
 }
 
-bool ConsoleServer::Refuse(const httplib::Request& req, httplib::Response& res) {
+bool ConsoleServer::Refuse(const httplib::Request& req, httplib::Response& res, size_t max_body_bytes) {
   const std::string coding = Lower(req.get_header_value("Content-Encoding"));
   if (!coding.empty() && coding != "identity") {
     return Answer(res, 415, "unsupported_encoding", "send the body uncompressed");
@@ -196,7 +196,7 @@ bool ConsoleServer::Refuse(const httplib::Request& req, httplib::Response& res) 
     if (length.empty() || length.size() > 18 || length.find_first_not_of("0123456789") != std::string::npos) {
       return Answer(res, 400, "bad_content_length", "the Content-Length is not a number");
     }
-    if (std::stoull(length) > kMaxBodyBytes) {
+    if (std::stoull(length) > std::min(max_body_bytes, kMaxBodyBytes)) {
       return Answer(res, 413, "too_large", "the request body is too large");
     }
     return false;

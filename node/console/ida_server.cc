@@ -46,12 +46,7 @@ Status IdaServer::Bind() {
   if (!options_.tls_cert.empty()) DANCU_RETURN_IF_ERROR(server.UseTls(options_.tls_cert, options_.tls_key));
   server.set_payload_max_length(node::kMaxRequestBytes);
   server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (ConsoleServer::Refuse(req, res)) return httplib::Server::HandlerResponse::Handled;
-    if (req.has_header("Content-Length") &&
-        req.get_header_value<uint64_t>("Content-Length") > node::kMaxRequestBytes) {
-      SendError(res, 413, "too_large", "the request body is too large");
-      return httplib::Server::HandlerResponse::Handled;
-    }
+    if (ConsoleServer::Refuse(req, res, node::kMaxRequestBytes)) return httplib::Server::HandlerResponse::Handled;
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {

@@ -3,6 +3,7 @@
 // reading the audit. Each case asserts what an agency sees (status, shape, signed answer checked
 // offline against the national root) and what the audit holds afterwards.
 #include <catch2/catch.hpp>
+#include <signal.h>
 
 #include <chrono>
 #include <fstream>
@@ -55,6 +56,13 @@ json Resident(const std::string& citizen_no, const std::string& name, const std:
           {"permanent_residence", {{"unit", "00715"}, {"address", "Thôn 1"}}}, {"home_unit", "00715"},
           {"household", {{"id", "HK" + citizen_no}, {"relationship", "head"}}}};
 }
+
+// A server that refuses a body closes the connection while the client still writes it (TLS
+// writes through OpenSSL, without MSG_NOSIGNAL): that must fail the write, not kill the test.
+const bool kIgnoreSigpipe = [] {
+  ::signal(SIGPIPE, SIG_IGN);
+  return true;
+}();
 
 // An agency: its key, and the policy it is registered with.
 struct Agency {
@@ -161,7 +169,7 @@ node::Answer Checked(const httplib::Result& res, const std::string& root_hex) {
   auto answer = node::VerifyAnswer(raw(body["answer"]), raw(body["chain"]), root);
   INFO(answer.status().ToString());
   REQUIRE(answer.ok());
-  CHECK(body["decision"] == (answer->yes ? "yes" : "no"));
+  if (body.contains("decision")) CHECK(body["decision"] == (answer->yes ? "yes" : "no"));
   return *answer;
 }
 
@@ -373,6 +381,7 @@ TEST_CASE("agency_refusals: revoked, expired, forbidden, replayed, stale, malfor
   json big = full.Request(kAn, AllClaims());
   big["padding"] = std::string(20'000, 'x');
   res = full.Post("/ida/v1/verify", big.dump());
+  REQUIRE(res);
   CHECK(res->status == 413);
 
   // Forged: another key's signature, a signature over another path, no signature, unknown agency.
