@@ -469,5 +469,92 @@ TEST_CASE("agency_rate_limits: per citizen and per agency with Retry-After; an e
   CHECK(tokens.size() >= static_cast<size_t>(limited) - 1);
 }
 
+// `dancu serve --listen` on `data` (and its console on a free port); its replication address.
+std::string ListenAddress(const ServeProcess& server) {
+  std::smatch match;
+  const std::string out = server.output();
+  REQUIRE(std::regex_search(out, match, std::regex(R"(replication listening on (tcp://[0-9.]+:[0-9]+))")));
+  return match[1];
+}
+
+TEST_CASE("agency_tree: registered at central, verified at a province hub cut off from central, audited at central after the next sync") {
+  Registry registry;
+  const std::string central = registry.Init("central", "central", "VN");
+  const std::string hub = registry.Init("hub", "province", "02");
+  RunOk({"cert", "request", "--data", hub, "--out", hub + ".req"});
+  RunOk({"cert", "issue", "--data", central, "--request", hub + ".req", "--out", hub + ".cert"});
+  RunOk({"cert", "install", "--data", hub, hub + ".cert"});
+  RunOk({"resident", "add", "--data", hub, Resident(kAn, "Nguyễn Văn An", "1985-03-07", "male").dump()});
+  const std::string root = Registry::RootKey(central);
+  const std::string hub_id = json::parse(ReadFile(hub + "/node.json"))["node_id"].get<std::string>();
+
+  Agency agency;
+  Registry::Register(central, agency, {"--procedures", "p1", "--fields", "full_name,birth_date"});
+  const std::string key_file = registry.Sub("agency.key");
+  std::ofstream(key_file) << storage::ToHex(agency.key.seed()) << "\n";
+
+  // The hub syncs once with central: the credential comes down with the reference data.
+  std::string central_address;
+  {
+    ServeProcess up(central, {"--listen", "tcp://127.0.0.1:0"});
+    central_address = ListenAddress(up);
+    RunOk({"sync", "--data", hub, "--peer", central_address, "--timeout", "30"});
+    REQUIRE(up.Stop() == 0);
+  }
+  CHECK_THAT(RunOk({"agency", "list", "--data", hub}).out, Catch::Contains(agency.id()));
+
+  // Central is gone; the hub answers from its own replica, trying to reach its parent meanwhile.
+  auto args = registry.TlsArgs();
+  args.insert(args.begin(), {"--ida", "127.0.0.1:0", "--parent", central_address, "--sync-interval", "0.5"});
+  ServeProcess hub_server(hub, args);
+  const std::string request_file = registry.Sub("request.json");
+  std::ofstream(request_file) << json{{"transaction_id", "tx-done-when"},
+                                      {"procedure", "p1"},
+                                      {"operator", "clerk.7"},
+                                      {"consent", {{"mode", "signed-form"}, {"evidence_hash", std::string(64, 'b')}}},
+                                      {"citizen_no", kAn},
+                                      {"claims", {{"full_name", {{"value", "nguyen van an"}, {"match", "folded"}}},
+                                                  {"birth_date", {{"value", "1985"}, {"precision", "year"}}}}}}
+                                      .dump();
+  const std::string saved = registry.Sub("answer.json");
+  auto verified = RunOk({"agency", "verify", "--url", IdaUrl(hub_server), "--agency-key", key_file, "--root", root,
+                         "--ca", registry.cert(), "--request", request_file, "--save", saved, "--json"});
+  const json answer = json::parse(verified.out);
+  CHECK(answer["decision"] == "yes");
+  CHECK(answer["node"] == hub_id);
+  CHECK(answer["data_as_of"].get<uint64_t>() > 0);  // the last sync with central, before the cut
+  CHECK(answer["data_as_of"].get<uint64_t>() < answer["answered_at"].get<uint64_t>());
+  CHECK(answer["fields"].empty());                   // no per-field results for this agency
+
+  // Offline, later, anywhere: the saved answer checks against the national root.
+  auto checked = RunOk({"agency", "check", saved, "--root", root, "--json"});
+  CHECK(json::parse(checked.out)["decision"] == "yes");
+  auto other_root = RunDancu({"agency", "check", saved, "--root", std::string(64, '1')});
+  CHECK(other_root.exit_code == 1);
+  auto audit_at = [&](const std::string& data) {
+    return json::parse(RunOk({"agency", "audit", "--data", data, "--json"}).out)["entries"];
+  };
+  CHECK(audit_at(central).empty());
+
+  // Central comes back on its address; the hub's next session takes its audit up.
+  ServeProcess back(central, {"--listen", central_address});
+  json entries;
+  for (auto deadline = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < deadline;) {
+    entries = audit_at(central);
+    if (!entries.empty()) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0]["node"] == hub_id);
+  CHECK(entries[0]["agency"] == agency.id());
+  CHECK(entries[0]["transaction_id"] == "tx-done-when");
+  CHECK(entries[0]["outcome"] == "yes");
+  CHECK(entries[0]["operator"] == "clerk.7");
+  CHECK(entries[0]["token"] == answer["token"]);
+  CHECK(entries[0]["request_hash"] == answer["request_hash"]);
+  REQUIRE(back.Stop() == 0);
+  REQUIRE(hub_server.Stop() == 0);
+}
+
 }  // namespace
 }  // namespace dancu::testing
