@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
@@ -219,6 +221,10 @@ bool ConsoleServer::process_and_close_socket(socket_t sock) {
     ::close(sock);
     return false;
   }
+  // Answers go out whole at once: no Nagle delay (against the client's delayed ACK) on a small
+  // answer that follows its headers.
+  const int nodelay = 1;
+  ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof(nodelay));
   SSL* ssl = nullptr;
   bool ok = true;
   if (tls_ != nullptr) {

@@ -103,6 +103,7 @@ Result<httplib::Result> Post(const ClientOptions& o, const storage::SigningKey& 
   client.set_read_timeout(std::chrono::seconds(30));
   if (!o.ca_file.empty()) client.set_ca_cert_path(o.ca_file.c_str());
   client.enable_server_certificate_verification(true);
+  client.set_tcp_nodelay(true);
   const storage::Signature sig = key.Sign(node::RequestSignedBytes(path, body));
   httplib::Headers headers = {{std::string(node::kAgencyHeader), storage::IdHex(node::AgencyIdOf(key.public_key()))},
                               {std::string(node::kSignatureHeader), storage::ToHex(sig)}};
