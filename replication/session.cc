@@ -1,7 +1,5 @@
 #include "replication/session.h"
 
-#include <algorithm>
-
 #include "replication/segment_ingest.h"
 #include "storage/crypto.h"
 
@@ -179,12 +177,14 @@ Status Session::OnHello(wire::Hello::Reader hello, std::vector<std::string>& out
   auto revocations = host_.Revocations();
   auto agencies = host_.AgencyCredentials();
   if (!revocations.empty() || !agencies.empty()) Emit(EncodeReference({}, revocations, agencies), out);
-  // The audit goes up: a parent says what it holds of it; a child with audit waits for that.
-  const auto& lineage = peer_->lineage;
-  if (peer_->node_id != self_ && std::find(lineage.begin(), lineage.end(), self_) != lineage.end()) {
-    Emit(EncodeAuditHeld(host_.AuditHeld()), out);
+  // The audit goes up: a child holding some says what it holds; the parent answers with what it
+  // holds, and the child sends the rest (OnAuditHeld). Without audit, not a frame more.
+  if (host_.IsAncestor(*peer_)) {
+    if (auto held = host_.AuditHeld(); !held.empty()) {
+      audit_pending_ = true;
+      Emit(EncodeAuditHeld(held), out);
+    }
   }
-  if (host_.IsAncestor(*peer_) && !host_.AuditHeld().empty()) audit_pending_ = true;
   if (auto ask = host_.WantLease(*peer_)) {
     Emit(EncodeLeaseRequest(ask->province, ask->count), out);
     lease_pending_ = true;
@@ -288,7 +288,11 @@ Status Session::Pump(std::vector<std::string>& out) {
 
 Status Session::OnAuditHeld(wire::VersionVector::Reader held, std::vector<std::string>& out) {
   if (!peer_) return Status::FailedPrecondition("the peer spoke of the audit before its hello");
-  if (!host_.IsAncestor(*peer_)) return Status::Ok();  // the audit goes up only
+  if (!host_.IsAncestor(*peer_)) {
+    // A child holding audit: answer with what this node holds of it.
+    Emit(EncodeAuditHeld(host_.AuditHeld()), out);
+    return Status::Ok();
+  }
   auto peer_held = ReadVersionVector(held);
   if (!peer_held.ok()) return peer_held.status();
   auto batches = host_.AuditAfter(*peer_held, kAuditBatchesPerMessage);

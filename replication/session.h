@@ -176,8 +176,9 @@ class Session {
   Status OnHello(wire::Hello::Reader hello, std::vector<std::string>& out);
   Status OnVersionVector(wire::VersionVector::Reader versions, std::vector<std::string>& out);
   Status OnSegment(wire::Segment::Reader segment, std::vector<std::string>& out);
-  // The audit goes up: a parent says what it holds; the child sends what it lacks, until the
-  // parent's answer shows nothing more to send (or no progress).
+  // The audit goes up: a child holding audit says what it holds, the parent what it holds; the
+  // child sends what the parent lacks until the parent's answer shows nothing more to send (or no
+  // progress).
   Status OnAuditHeld(wire::VersionVector::Reader held, std::vector<std::string>& out);
   Status OnAudit(capnp::List<capnp::Data>::Reader batches, std::vector<std::string>& out);
   // Sends segments while there is credit and something to send; done once all is acknowledged.
@@ -205,7 +206,7 @@ class Session {
   uint64_t self_ = 0;                // this node's id, from its hello
   bool own_log_checked_ = false;     // the peer's yourLog arrived: this node's own log may go
   bool audit_pending_ = false;       // audit to send up to the peer: no done before it is held
-  std::optional<storage::VersionVector> audit_sent_against_;  // the parent's audit when we last sent
+  std::optional<storage::VersionVector> audit_sent_against_;  // what the parent held when we last sent
   bool sent_done_ = false;
   bool received_done_ = false;
   SessionStats stats_;
