@@ -305,6 +305,14 @@ Status Session::OnAuditHeld(wire::VersionVector::Reader held, std::vector<std::s
   }
   audit_sent_against_ = *peer_held;
   audit_pending_ = true;
+  // The chains of the answering nodes whose audit goes, for a parent that does not know them yet
+  // (a commune with no changes of its own has sent none).
+  for (const auto& [origin, seq] : host_.AuditHeld()) {
+    auto it = peer_held->find(origin);
+    if ((it == peer_held->end() || it->second < seq) && chains_sent_.insert(origin).second) {
+      if (auto chain = host_.ChainOf(origin)) Emit(EncodeReference({*chain}, {}), out);
+    }
+  }
   Emit(EncodeAudit(*batches), out);
   return Status::Ok();
 }
