@@ -6,6 +6,7 @@
 
 #include "node/freshness.h"
 #include "node/ida_match.h"
+#include "node/verifications.h"
 #include "storage/hlc.h"
 
 namespace dancu::node {
@@ -70,20 +71,22 @@ IdaReply IdaService::Audited(AuditRecord record, IdaReply reply, std::vector<std
   return reply;
 }
 
-Result<std::vector<std::pair<schema::Claim, bool>>> IdaService::Match(const VerifyRequest& request, bool* found) {
+Result<std::vector<std::pair<schema::Claim, bool>>> IdaService::Match(const VerifyRequest& request,
+                                                                     std::string* record_id) {
   auto id = node_.store().FindCitizenNo(request.citizen_no);
   if (!id.ok()) return id.status();
   // An unknown number reads a record that is not there and matches the empty record: the same work.
   auto bytes = node_.store().GetRecord(id->has_value() ? **id : std::string_view("-"));
   if (!bytes.ok()) return bytes.status();
-  *found = bytes->has_value();
-  auto state = storage::Parsed<schema::RecordState>::Parse(*found ? **bytes : empty_record_, "record");
+  bool found = bytes->has_value();
+  auto state = storage::Parsed<schema::RecordState>::Parse(found ? **bytes : empty_record_, "record");
   if (!state.ok()) return state.status();
   auto results = MatchClaims(request, state->get().getResident());
-  if (state->get().getResident().hasMergedInto()) *found = false;
-  if (!*found) {
+  if (state->get().getResident().hasMergedInto()) found = false;
+  if (!found) {
     for (auto& result : results) result.second = false;
   }
+  *record_id = found ? **id : "";
   return results;
 }
 
@@ -149,8 +152,9 @@ IdaReply IdaService::Verify(std::string_view agency, std::string_view signature,
     return Audited(record, Error(429, "rate_limited", "too many requests; retry later", wait));
   }
 
-  bool found = false;
-  auto results = Match(*request, &found);
+  std::string record_id;
+  auto results = Match(*request, &record_id);
+  const bool found = !record_id.empty();
   if (!results.ok()) return Error(503, "unavailable", "the registry could not be read; try again later");
   Answer answer;
   answer.node = node_.config().node_id;
@@ -170,7 +174,12 @@ IdaReply IdaService::Verify(std::string_view agency, std::string_view signature,
   IdaReply reply{200, json{{"decision", answer.yes ? "yes" : "no"},
                            {"answer", storage::ToHex(signed_answer)},
                            {"chain", storage::ToHex(chain_)}}.dump()};
-  return Audited(record, std::move(reply), {{tx_key, signed_answer}});
+  std::vector<std::pair<std::string, std::string>> rows = {{tx_key, signed_answer}};
+  if (found) {
+    rows.push_back(VerificationRow(record_id, policy->id, request->transaction_id,
+                                   {now, policy->name, request->procedure, answer.yes}));
+  }
+  return Audited(record, std::move(reply), std::move(rows));
 }
 
 IdaReply IdaService::Receipt(std::string_view agency, std::string_view signature, std::string_view body) {

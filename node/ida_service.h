@@ -56,7 +56,8 @@ class IdaService {
   // Audits `record` and answers `reply`, or 503 if the audit could not be written.
   IdaReply Audited(AuditRecord record, IdaReply reply, std::vector<std::pair<std::string, std::string>> rows = {});
   // Looks the citizen up and matches the claims; the same work whether the number is known or not.
-  Result<std::vector<std::pair<schema::Claim, bool>>> Match(const VerifyRequest& request, bool* found);
+  // `record_id`: the record the number names ("" when unknown).
+  Result<std::vector<std::pair<schema::Claim, bool>>> Match(const VerifyRequest& request, std::string* record_id);
 
   Node& node_;
   const storage::SigningKey& key_;
