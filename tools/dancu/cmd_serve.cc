@@ -146,8 +146,8 @@ void AddServeCommands(CLI::App& app, Runner& runner) {
                   "serve agency verification (POST /ida/v1/verify, docs/agency-verification.md) on HOST:PORT; "
                   "an address other than loopback needs --tls-cert and --tls-key");
   cmd->add_option("--tls-cert", opts->tls_cert,
-                  "serve the console over HTTPS with this PEM certificate (chain); needed for an "
-                  "address other than loopback");
+                  "serve the console (and --ida) over HTTPS with this PEM certificate (chain); needed "
+                  "for an address other than loopback");
   cmd->add_option("--tls-key", opts->tls_key, "the PEM private key of --tls-cert");
   cmd->add_option("--listen", opts->listen, "replication: accept children's links on tcp://ADDR:PORT");
   cmd->add_option("--parent", opts->parent, "replication: keep syncing with the parent at tcp://ADDR:PORT");
