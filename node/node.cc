@@ -99,6 +99,12 @@ Result<std::unique_ptr<Node>> Node::Open(const std::string& data_dir, KeyAccess 
   std::unique_ptr<Node> node(new Node(data_dir, std::move(config.value()), std::move(store.value()),
                                       std::move(secrets)));
   node->directory_ = std::move(directory.value());
+  auto agencies = Agencies::Load(node->store(), node->config_.root_key);
+  if (!agencies.ok()) return agencies.status();
+  node->agencies_ = std::move(agencies.value());
+  auto audit = AuditLog::Load(node->store(), node->secrets_ ? &node->secrets_->signing : nullptr, node->KeyLookup());
+  if (!audit.ok()) return audit.status();
+  node->audit_ = std::move(audit.value());
   // The node's own chain, once installed, is the first entry of its directory: kept there by the
   // first open that may write (a read-only open reads the directory as stored).
   if (!store_options.read_only && node->config_.root_key && std::filesystem::exists(ChainPath(data_dir))) {

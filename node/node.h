@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "node/agencies.h"
+#include "node/audit_log.h"
 #include "node/directory.h"
 #include "node/finger_index.h"
 #include "node/key_file.h"
@@ -60,6 +62,12 @@ class Node {
   const Directory& directory() const { return *directory_; }
   // This node's installed certificate chain; FailedPrecondition before `dancu cert install`.
   Result<std::string> OwnChain() const;
+  // The agencies central registered (node/agencies.h), and the audit of their verifications
+  // (node/audit_log.h; it records only when the node was opened with KeyAccess::kSign).
+  Agencies& agencies() { return *agencies_; }
+  const Agencies& agencies() const { return *agencies_; }
+  AuditLog& audit() { return *audit_; }
+  const AuditLog& audit() const { return *audit_; }
 
   // The fingerprint gallery's 1:N index (node/finger_index.h): built from the store on the first
   // call, then kept current by the enrollment functions (node/enrollment.h). The same precondition
@@ -91,6 +99,8 @@ class Node {
   std::unique_ptr<storage::Store> store_;
   std::optional<NodeSecrets> secrets_;
   std::unique_ptr<Directory> directory_;
+  std::unique_ptr<Agencies> agencies_;
+  std::unique_ptr<AuditLog> audit_;  // after the store: its writer stops first
   std::mutex finger_index_mu_;  // guards building finger_index_
   std::unique_ptr<FingerIndex> finger_index_;
 };

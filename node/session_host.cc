@@ -4,6 +4,7 @@
 
 #include "node/authority.h"
 #include "node/bundles.h"
+#include "node/freshness.h"
 #include "node/leases.h"
 #include "storage/units.h"
 #include "storage/canonical.h"
@@ -134,22 +135,33 @@ Status NodeSessionHost::AfterIngest(uint64_t origin) {
   return Status::Ok();
 }
 
-void NodeSessionHost::PeerHolds(uint64_t node, const storage::VersionVector& versions) {
-  Status kept = RecordPeerHolds(node_.store(), node, versions);
-  if (!kept.ok()) log_("could not keep what node " + NodeIdHex(node) + " holds: " + kept.ToString());
-}
-
 namespace {
 // Whether `peer` is this node's parent (the last but one of its own chain).
-bool IsParent(const Node& node, const replication::PeerIdentity& peer) {
+bool IsParent(const Node& node, uint64_t peer) {
   auto own = node.directory().Find(node.config().node_id);
-  return own && own->chain.lineage.size() >= 2 && own->chain.lineage[own->chain.lineage.size() - 2] == peer.node_id;
+  return own && own->chain.lineage.size() >= 2 && own->chain.lineage[own->chain.lineage.size() - 2] == peer;
 }
 }  // namespace
 
+void NodeSessionHost::PeerHolds(uint64_t node, const storage::VersionVector& versions) {
+  Status kept = RecordPeerHolds(node_.store(), node, versions);
+  if (kept.ok() && IsParent(node_, node)) kept = RecordParentSync(node_.store(), clock_());
+  if (!kept.ok()) log_("could not keep what node " + NodeIdHex(node) + " holds: " + kept.ToString());
+}
+
+Status NodeSessionHost::AcceptAgency(std::string_view credential) {
+  auto added = node_.agencies().Add(credential);
+  return added.ok() ? Status::Ok() : added.status();
+}
+
+Status NodeSessionHost::AcceptAudit(std::string_view batch) {
+  auto added = node_.audit().Accept(batch);
+  return added.ok() ? Status::Ok() : added.status();
+}
+
 std::optional<replication::SessionHost::LeaseAsk> NodeSessionHost::WantLease(const replication::PeerIdentity& peer) {
   const schema::Role role = node_.config().role;
-  if (role == schema::Role::CENTRAL || !IsParent(node_, peer)) return std::nullopt;
+  if (role == schema::Role::CENTRAL || !IsParent(node_, peer.node_id)) return std::nullopt;
   auto province = ProvinceCodeOf(node_);
   if (!province.ok()) return std::nullopt;
   auto remaining = RemainingSerials(node_, *province);

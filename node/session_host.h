@@ -48,7 +48,15 @@ class NodeSessionHost : public replication::SessionHost {
   Status CheckOwnLog(const replication::PeerIdentity& peer, std::string_view head) override;
   bool Recovering() override { return node_.store().RecoveryTarget().has_value(); }
   Status AfterIngest(uint64_t origin) override;
-  // Keeps the vector known of `node` for its next bundle (node/bundles.h).
+  std::vector<std::string> AgencyCredentials() override { return node_.agencies().Credentials(); }
+  Status AcceptAgency(std::string_view credential) override;
+  storage::VersionVector AuditHeld() override { return node_.audit().Held(); }
+  Result<std::vector<std::string>> AuditAfter(const storage::VersionVector& peer_held, size_t max) override {
+    return node_.audit().After(peer_held, max);
+  }
+  Status AcceptAudit(std::string_view batch) override;
+  // Keeps the vector known of `node` for its next bundle (node/bundles.h), and, for the parent,
+  // when this node last synced with it (node/freshness.h).
   void PeerHolds(uint64_t node, const storage::VersionVector& versions) override;
 
  private:

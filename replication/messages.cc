@@ -33,16 +33,20 @@ std::string EncodeHello(const HelloInfo& hello) {
   });
 }
 
+namespace {
+void FillVersions(wire::VersionVector::Builder out, const storage::VersionVector& versions) {
+  auto list = out.initVersions(static_cast<unsigned>(versions.size()));
+  unsigned i = 0;
+  for (const auto& [origin, seq] : versions) {
+    list[i].setOrigin(origin);
+    list[i].setSeq(seq);
+    ++i;
+  }
+}
+}  // namespace
+
 std::string EncodeVersionVector(const storage::VersionVector& versions) {
-  return Encode([&](wire::Message::Builder m) {
-    auto list = m.initVersionVector().initVersions(static_cast<unsigned>(versions.size()));
-    unsigned i = 0;
-    for (const auto& [origin, seq] : versions) {
-      list[i].setOrigin(origin);
-      list[i].setSeq(seq);
-      ++i;
-    }
-  });
+  return Encode([&](wire::Message::Builder m) { FillVersions(m.initVersionVector(), versions); });
 }
 
 std::string EncodeSegment(const SegmentData& segment) {
@@ -69,12 +73,22 @@ void Fill(capnp::List<capnp::Data>::Builder list, const std::vector<std::string>
 }
 }  // namespace
 
-std::string EncodeReference(const std::vector<std::string>& chains, const std::vector<std::string>& revocations) {
+std::string EncodeReference(const std::vector<std::string>& chains, const std::vector<std::string>& revocations,
+                            const std::vector<std::string>& agencies) {
   return Encode([&](wire::Message::Builder m) {
     auto reference = m.initReference();
     Fill(reference.initChains(static_cast<unsigned>(chains.size())), chains);
     Fill(reference.initRevocations(static_cast<unsigned>(revocations.size())), revocations);
+    Fill(reference.initAgencies(static_cast<unsigned>(agencies.size())), agencies);
   });
+}
+
+std::string EncodeAuditHeld(const storage::VersionVector& held) {
+  return Encode([&](wire::Message::Builder m) { FillVersions(m.initAuditHeld(), held); });
+}
+
+std::string EncodeAudit(const std::vector<std::string>& batches) {
+  return Encode([&](wire::Message::Builder m) { Fill(m.initAudit(static_cast<unsigned>(batches.size())), batches); });
 }
 
 std::string EncodeLeaseAnswer(const std::vector<std::string>& leases) {
@@ -124,7 +138,7 @@ Result<ParsedMessage> DecodeMessage(std::string_view frame, size_t max_bytes) {
   if (!message.ok()) return message;
   try {
     auto which = message->get().which();
-    if (static_cast<unsigned>(which) > static_cast<unsigned>(wire::Message::YOUR_LOG)) {
+    if (static_cast<unsigned>(which) > static_cast<unsigned>(wire::Message::AUDIT)) {
       return Status::Corruption("message of unknown kind " + std::to_string(static_cast<unsigned>(which)));
     }
   } catch (const kj::Exception& e) {

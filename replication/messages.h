@@ -37,7 +37,10 @@ std::string EncodeVersionVector(const storage::VersionVector& versions);
 std::string EncodeSegment(const SegmentData& segment);
 std::string EncodeAck(uint64_t origin, uint64_t seq);
 std::string EncodeCredit(uint32_t segments);
-std::string EncodeReference(const std::vector<std::string>& chains, const std::vector<std::string>& revocations);
+std::string EncodeReference(const std::vector<std::string>& chains, const std::vector<std::string>& revocations,
+                            const std::vector<std::string>& agencies = {});
+std::string EncodeAuditHeld(const storage::VersionVector& held);
+std::string EncodeAudit(const std::vector<std::string>& batches);
 // The answer to a leaseRequest: the leases granted (none when the parent has none to spare).
 std::string EncodeLeaseAnswer(const std::vector<std::string>& leases);
 std::string EncodeLeaseRequest(std::string_view province, uint32_t count);

@@ -65,6 +65,10 @@ Status Session::Dispatch(wire::Message::Reader message, std::vector<std::string>
           Status accepted = host_.AcceptLease(storage::AsView(lease));
           if (!accepted.ok()) host_.Log("reference data: a lease refused: " + accepted.ToString());
         }
+        for (auto agency : message.getReference().getAgencies()) {
+          Status accepted = host_.AcceptAgency(storage::AsView(agency));
+          if (!accepted.ok()) host_.Log("reference data: an agency credential refused: " + accepted.ToString());
+        }
         if (message.getReference().getAnswersLeaseRequest()) {
           lease_pending_ = false;
           NoteSynced();
@@ -112,6 +116,12 @@ Status Session::Dispatch(wire::Message::Reader message, std::vector<std::string>
         NoteSynced();
         break;
       case wire::Message::HEARTBEAT:
+        break;
+      case wire::Message::AUDIT_HELD:
+        DANCU_RETURN_IF_ERROR(OnAuditHeld(message.getAuditHeld(), out));
+        break;
+      case wire::Message::AUDIT:
+        DANCU_RETURN_IF_ERROR(OnAudit(message.getAudit(), out));
         break;
       case wire::Message::YOUR_LOG:
         if (!peer_) return Status::FailedPrecondition("the peer spoke of this node's log before its hello");
@@ -173,7 +183,17 @@ Status Session::OnHello(wire::Hello::Reader hello, std::vector<std::string>& out
   auto scope = host_.Scope(*peer_);
   if (!scope.ok()) return scope.status();
   scope_ = std::move(scope.value());
-  if (auto revocations = host_.Revocations(); !revocations.empty()) Emit(EncodeReference({}, revocations), out);
+  auto revocations = host_.Revocations();
+  auto agencies = host_.AgencyCredentials();
+  if (!revocations.empty() || !agencies.empty()) Emit(EncodeReference({}, revocations, agencies), out);
+  // The audit goes up: a child holding some says what it holds; the parent answers with what it
+  // holds, and the child sends the rest (OnAuditHeld). Without audit, not a frame more.
+  if (host_.IsAncestor(*peer_)) {
+    if (auto held = host_.AuditHeld(); !held.empty()) {
+      audit_pending_ = true;
+      Emit(EncodeAuditHeld(held), out);
+    }
+  }
   if (auto ask = host_.WantLease(*peer_)) {
     Emit(EncodeLeaseRequest(ask->province, ask->count), out);
     lease_pending_ = true;
@@ -268,10 +288,51 @@ Status Session::Pump(std::vector<std::string>& out) {
     deferred_.clear();
     return Pump(out);
   }
-  if (pending || host_.Recovering()) return Status::Ok();
+  if (pending || audit_pending_ || host_.Recovering()) return Status::Ok();
   sent_done_ = true;
   Emit(EncodeDone(), out);
   NoteSynced();
+  return Status::Ok();
+}
+
+Status Session::OnAuditHeld(wire::VersionVector::Reader held, std::vector<std::string>& out) {
+  if (!peer_) return Status::FailedPrecondition("the peer spoke of the audit before its hello");
+  if (!host_.IsAncestor(*peer_)) {
+    // A child holding audit: answer with what this node holds of it.
+    Emit(EncodeAuditHeld(host_.AuditHeld()), out);
+    return Status::Ok();
+  }
+  auto peer_held = ReadVersionVector(held);
+  if (!peer_held.ok()) return peer_held.status();
+  auto batches = host_.AuditAfter(*peer_held, kAuditBatchesPerMessage);
+  if (!batches.ok()) return batches.status();
+  if (batches->empty() || audit_sent_against_ == *peer_held) {
+    // All of it held, or the parent took none of what was sent (it logs why): leave the rest.
+    if (!batches->empty()) host_.Log("the peer keeps none of the audit batches sent; left for a later session");
+    audit_pending_ = false;
+    return Pump(out);
+  }
+  audit_sent_against_ = *peer_held;
+  audit_pending_ = true;
+  // The chains of the answering nodes whose audit goes, for a parent that does not know them yet
+  // (a commune with no changes of its own has sent none).
+  for (const auto& [origin, seq] : host_.AuditHeld()) {
+    auto it = peer_held->find(origin);
+    if ((it == peer_held->end() || it->second < seq) && chains_sent_.insert(origin).second) {
+      if (auto chain = host_.ChainOf(origin)) Emit(EncodeReference({*chain}, {}), out);
+    }
+  }
+  Emit(EncodeAudit(*batches), out);
+  return Status::Ok();
+}
+
+Status Session::OnAudit(capnp::List<capnp::Data>::Reader batches, std::vector<std::string>& out) {
+  if (!peer_) return Status::FailedPrecondition("the peer sent audit before its hello");
+  for (auto batch : batches) {
+    Status accepted = host_.AcceptAudit(storage::AsView(batch));
+    if (!accepted.ok()) host_.Log("audit from node " + storage::IdHex(peer_->node_id) + " refused: " + accepted.ToString());
+  }
+  Emit(EncodeAuditHeld(host_.AuditHeld()), out);
   return Status::Ok();
 }
 

@@ -105,6 +105,25 @@ class SessionHost {
     (void)origin;
     return Status::Ok();
   }
+  // Agency credentials (node/agencies.h): every one held, to send on, and one received.
+  virtual std::vector<std::string> AgencyCredentials() { return {}; }
+  virtual Status AcceptAgency(std::string_view credential) {
+    (void)credential;
+    return Status::Ok();
+  }
+  // The audit of agency verifications (node/audit_log.h), which goes up the tree: per answering
+  // node, the last batch held; the batches held beyond what a peer holds (at most `max`); and a
+  // batch received from a child.
+  virtual storage::VersionVector AuditHeld() { return {}; }
+  virtual Result<std::vector<std::string>> AuditAfter(const storage::VersionVector& peer_held, size_t max) {
+    (void)peer_held;
+    (void)max;
+    return std::vector<std::string>{};
+  }
+  virtual Status AcceptAudit(std::string_view batch) {
+    (void)batch;
+    return Status::Ok();
+  }
   // `node` holds at least `versions` (a session with it has synced, or a bundle from it stated
   // its vector): the base of the next bundle for it (replication/bundle.h).
   virtual void PeerHolds(uint64_t node, const storage::VersionVector& versions) {
@@ -112,6 +131,9 @@ class SessionHost {
     (void)versions;
   }
 };
+
+// Audit batches (node/audit_log.h) per message: each is at most a few hundred KiB.
+inline constexpr size_t kAuditBatchesPerMessage = 8;
 
 struct SessionOptions {
   CutOptions cut;
@@ -160,6 +182,11 @@ class Session {
   Status OnHello(wire::Hello::Reader hello, std::vector<std::string>& out);
   Status OnVersionVector(wire::VersionVector::Reader versions, std::vector<std::string>& out);
   Status OnSegment(wire::Segment::Reader segment, std::vector<std::string>& out);
+  // The audit goes up: a child holding audit says what it holds, the parent what it holds; the
+  // child sends what the parent lacks until the parent's answer shows nothing more to send (or no
+  // progress).
+  Status OnAuditHeld(wire::VersionVector::Reader held, std::vector<std::string>& out);
+  Status OnAudit(capnp::List<capnp::Data>::Reader batches, std::vector<std::string>& out);
   // Sends segments while there is credit and something to send; done once all is acknowledged.
   Status Pump(std::vector<std::string>& out);
   void Emit(std::string frame, std::vector<std::string>& out);
@@ -184,6 +211,8 @@ class Session {
   bool lease_pending_ = false;       // a leaseRequest sent, not yet answered
   uint64_t self_ = 0;                // this node's id, from its hello
   bool own_log_checked_ = false;     // the peer's yourLog arrived: this node's own log may go
+  bool audit_pending_ = false;       // audit to send up to the peer: no done before it is held
+  std::optional<storage::VersionVector> audit_sent_against_;  // what the parent held when we last sent
   bool sent_done_ = false;
   bool received_done_ = false;
   std::vector<std::string> farewell_;  // see TakeFarewell

@@ -37,6 +37,9 @@ struct Message {
                                # own log: its checkpoint of that log at the seq it holds, so that a peer restored from an
                                # older copy sees its log was longer, or different, before it sends
                                # any of it (docs/log-format.md "Lost writes")
+    auditHeld @11 :VersionVector;  # to a child: per answering node, the last audit batch the sender
+                                   # holds (node/audit_log.h); also the answer to `audit`
+    audit @12 :List(Data);     # to the parent: SignedAuditBatch each, the batches it lacks
   }
 }
 
@@ -54,6 +57,7 @@ struct Reference {
   revocations @1 :List(Data);  # canonical Revocation each (node/identity.capnp)
   leases @2 :List(Data);       # canonical Lease each (node/identity.capnp), granted to the receiver
   answersLeaseRequest @3 :Bool;  # the answer to the receiver's leaseRequest (leases may be empty)
+  agencies @4 :List(Data);     # canonical AgencyCredential each (node/agency.capnp), root-signed
 }
 
 # The first message each side sends on a new connection.

@@ -497,6 +497,12 @@ Status Store::DeleteMeta(std::string_view key) {
   return WriteDurably(batch, "deleting metadata");
 }
 
+Status Store::PutMetas(const std::vector<std::pair<std::string, std::string>>& rows) {
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : rows) batch.Put(cf_->meta, Slice(key), Slice(value));
+  return WriteDurably(batch, "writing metadata");
+}
+
 Status Store::WriteDurably(rocksdb::WriteBatch& batch, std::string_view what) {
   DANCU_RETURN_IF_ERROR(health_->BeforeWrite());
   // RocksDB 7.8 resumes from a failed write-ahead-log write (WriteHealth) by flushing the memtables,

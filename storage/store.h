@@ -307,6 +307,8 @@ class Store {
   Result<std::optional<std::string>> GetMeta(std::string_view key) const;
   Status PutMeta(std::string_view key, std::string_view value);
   Status DeleteMeta(std::string_view key);
+  // Several metadata rows in one durable write: all of them, or none (a group commit).
+  Status PutMetas(const std::vector<std::pair<std::string, std::string>>& rows);
   Status ScanMeta(std::string_view prefix,
                   const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
@@ -178,7 +180,7 @@ Status ConsoleServer::Bind(const std::string& host, int port, int* bound_port) {
   return Status::Ok();
 }
 
-bool ConsoleServer::Refuse(const httplib::Request& req, httplib::Response& res) {
+bool ConsoleServer::Refuse(const httplib::Request& req, httplib::Response& res, size_t max_body_bytes) {
   const std::string coding = Lower(req.get_header_value("Content-Encoding"));
   if (!coding.empty() && coding != "identity") {
     return Answer(res, 415, "unsupported_encoding", "send the body uncompressed");
@@ -196,7 +198,7 @@ bool ConsoleServer::Refuse(const httplib::Request& req, httplib::Response& res) 
     if (length.empty() || length.size() > 18 || length.find_first_not_of("0123456789") != std::string::npos) {
       return Answer(res, 400, "bad_content_length", "the Content-Length is not a number");
     }
-    if (std::stoull(length) > kMaxBodyBytes) {
+    if (std::stoull(length) > std::min(max_body_bytes, kMaxBodyBytes)) {
       return Answer(res, 413, "too_large", "the request body is too large");
     }
     return false;
@@ -207,6 +209,10 @@ bool ConsoleServer::Refuse(const httplib::Request& req, httplib::Response& res) 
   return false;
 }
 
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 bool ConsoleServer::CutOff() { return t_stream != nullptr && t_stream->cut_off(); }
 
 bool ConsoleServer::process_and_close_socket(socket_t sock) {
@@ -215,6 +221,10 @@ bool ConsoleServer::process_and_close_socket(socket_t sock) {
     ::close(sock);
     return false;
   }
+  // Answers go out whole at once: no Nagle delay (against the client's delayed ACK) on a small
+  // answer that follows its headers.
+  const int nodelay = 1;
+  ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof(nodelay));
   SSL* ssl = nullptr;
   bool ok = true;
   if (tls_ != nullptr) {

@@ -60,7 +60,9 @@ class ConsoleServer : public httplib::Server {
 
   // For the pre-routing handler: answers and returns true when the request's body may not be
   // read (see above); the connection is then closed after the answer.
-  static bool Refuse(const httplib::Request& req, httplib::Response& res);
+  // `max_body_bytes` (at most kMaxBodyBytes) is the route's own cap: a server for small requests
+  // refuses a larger declared length before reading it.
+  static bool Refuse(const httplib::Request& req, httplib::Response& res, size_t max_body_bytes = kMaxBodyBytes);
   // For the error handler: whether the request being answered on this thread had its body cut
   // off at the limit (its answer is then 413).
   static bool CutOff();
@@ -84,5 +86,9 @@ class ConsoleServer : public httplib::Server {
   std::mutex mu_;
   std::map<socket_t, Connection> connections_;  // being served
 };
+
+// Whether `host` names this machine's loopback ("localhost", "::1", "127.x.y.z"): only there may a
+// server answer without TLS.
+bool IsLoopback(const std::string& host);
 
 }  // namespace dancu::console

@@ -13,6 +13,7 @@
 #include "node/console/resident_view.h"
 #include "node/births.h"
 #include "node/resident_drafts.h"
+#include "node/verifications.h"
 #include "storage/search.h"
 
 namespace dancu::console {
@@ -188,6 +189,22 @@ void AddResidentRoutes(httplib::Server& server, ConsoleContext& ctx) {
                       auto history = ResidentHistory(ctx.node.store(), *id);
                       if (!history.ok()) return SendStatus(res, history.status());
                       SendJson(res, 200, {{"id", *id}, {"changes", *history}});
+                    }));
+
+  // Which agencies verified this citizen at this node, newest first (node/verifications.h).
+  server.Get(R"(/api/residents/([^/]+)/verifications)",
+             Authed(ctx, Changes::kNothing,
+                    [&ctx](const httplib::Request& req, httplib::Response& res, const Session&) {
+                      auto id = ResolveResident(ctx.node.store(), req.matches[1]);
+                      if (!id.ok()) return SendStatus(res, id.status());
+                      auto found = node::VerificationsOf(ctx.node.store(), *id, 50);
+                      if (!found.ok()) return SendStatus(res, found.status());
+                      nlohmann::json list = nlohmann::json::array();
+                      for (const node::Verification& v : *found) {
+                        list.push_back({{"at", v.at}, {"agency", v.agency}, {"procedure", v.procedure},
+                                        {"decision", v.yes ? "yes" : "no"}});
+                      }
+                      SendJson(res, 200, {{"id", *id}, {"verifications", list}});
                     }));
 
   server.Post("/api/residents",

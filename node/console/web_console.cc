@@ -21,10 +21,6 @@ constexpr char kContentSecurityPolicy[] =
 
 bool IsWildcard(const std::string& host) { return host == "0.0.0.0" || host == "::" || host.empty(); }
 
-bool IsLoopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 std::function<std::vector<node::LinkStatus>()> LinksView(const ConsoleOptions& options) {
   if (options.links) return options.links;
   return [] { return std::vector<node::LinkStatus>(); };

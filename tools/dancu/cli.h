@@ -81,5 +81,6 @@ void AddSimCommands(CLI::App& app, Runner& runner);       // sim (tools/sim)
 void AddBundleCommands(CLI::App& app, Runner& runner);    // bundle export|import
 void AddBiometricCommands(CLI::App& app, Runner& runner); // biometric eval (cmd_biometric.cc)
 void AddCardCommands(CLI::App& app, Runner& runner);      // card read|check|trust add
+void AddAgencyCommands(CLI::App& app, Runner& runner);    // agency ... (cmd_agency.cc)
 
 }  // namespace dancu::tools

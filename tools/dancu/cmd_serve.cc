@@ -1,4 +1,4 @@
-// dancu serve --data DIR --http HOST:PORT [--tls-cert FILE --tls-key FILE] [--session-idle-minutes N]
+// dancu serve --data DIR --http HOST:PORT [--ida HOST:PORT] [--tls-cert FILE --tls-key FILE] [--session-idle-minutes N]
 //             [--device ID]
 #include <signal.h>
 
@@ -6,6 +6,7 @@
 #include <iostream>
 #include <thread>
 
+#include "node/console/ida_server.h"
 #include "node/console/web_console.h"
 #include "node/replicator.h"
 #include "tools/dancu/serve.h"
@@ -48,8 +49,9 @@ Result<std::pair<std::string, int>> ParseHostPort(const std::string& text) {
 
 Status RunServe(const ServeOptions& options, const std::atomic<bool>& stop,
                 const std::function<void(const std::string& line)>& announce) {
-  if (options.http.empty() && options.listen.empty() && options.parent.empty()) {
-    return Status::InvalidArgument("nothing to serve: give --http HOST:PORT, --listen or --parent tcp://ADDR:PORT");
+  if (options.http.empty() && options.ida.empty() && options.listen.empty() && options.parent.empty()) {
+    return Status::InvalidArgument(
+        "nothing to serve: give --http HOST:PORT, --ida HOST:PORT, --listen or --parent tcp://ADDR:PORT");
   }
   if (!(options.session_idle_minutes > 0) || options.session_idle_minutes > 7 * 24 * 60) {
     return Status::InvalidArgument("--session-idle-minutes must be more than 0 and at most a week");
@@ -78,14 +80,35 @@ Status RunServe(const ServeOptions& options, const std::atomic<bool>& stop,
     if (!options.listen.empty()) announce("replication listening on " + replicator->endpoint());
     if (!options.parent.empty()) announce("replicating with parent " + options.parent);
   }
+  // Agency verification (node/console/ida_server.h), on its own server and port.
+  std::unique_ptr<console::IdaServer> ida;
+  std::thread ida_thread;
+  if (!options.ida.empty()) {
+    auto ida_address = ParseHostPort(options.ida);
+    if (!ida_address.ok()) return ida_address.status();
+    ida = std::make_unique<console::IdaServer>(
+        **node, console::IdaServerOptions{ida_address->first, ida_address->second, options.tls_cert, options.tls_key});
+    DANCU_RETURN_IF_ERROR(ida->Bind());
+    ida_thread = std::thread([&ida] { ida->Run(); });
+    announce("serving agency verification on " + ida->url());
+  }
+  auto stop_ida = [&] {
+    if (!ida) return;
+    ida->Stop();
+    ida_thread.join();
+  };
   if (options.http.empty()) {
     while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    stop_ida();
     replicator.reset();
     announce("stopped");
     return Status::Ok();
   }
   auto address = ParseHostPort(options.http);
-  if (!address.ok()) return address.status();
+  if (!address.ok()) {
+    stop_ida();
+    return address.status();
+  }
 
   console::ConsoleOptions console_options;
   console_options.host = address->first;
@@ -97,7 +120,10 @@ Status RunServe(const ServeOptions& options, const std::atomic<bool>& stop,
   console_options.tls_key = options.tls_key;
   if (replicator) console_options.links = [&replicator] { return replicator->Links(); };
   console::WebConsole console(**node, console_options);
-  DANCU_RETURN_IF_ERROR(console.Bind());
+  if (Status bound = console.Bind(); !bound.ok()) {
+    stop_ida();
+    return bound;
+  }
   std::thread http([&console] { console.Run(); });
   announce("serving the web console on " + console.url());
 
@@ -105,6 +131,7 @@ Status RunServe(const ServeOptions& options, const std::atomic<bool>& stop,
 
   console.Stop();
   http.join();
+  stop_ida();
   replicator.reset();
   announce("stopped");
   return Status::Ok();
@@ -120,9 +147,12 @@ void AddServeCommands(CLI::App& app, Runner& runner) {
   cmd->add_option("--http", opts->http,
                   "serve the web console on HOST:PORT (127.0.0.1 keeps it on this machine; another "
                   "address needs --tls-cert and --tls-key; port 0: any free port)");
+  cmd->add_option("--ida", opts->ida,
+                  "serve agency verification (POST /ida/v1/verify, docs/agency-verification.md) on HOST:PORT; "
+                  "an address other than loopback needs --tls-cert and --tls-key");
   cmd->add_option("--tls-cert", opts->tls_cert,
-                  "serve the console over HTTPS with this PEM certificate (chain); needed for an "
-                  "address other than loopback");
+                  "serve the console (and --ida) over HTTPS with this PEM certificate (chain); needed "
+                  "for an address other than loopback");
   cmd->add_option("--tls-key", opts->tls_key, "the PEM private key of --tls-cert");
   cmd->add_option("--listen", opts->listen, "replication: accept children's links on tcp://ADDR:PORT");
   cmd->add_option("--parent", opts->parent, "replication: keep syncing with the parent at tcp://ADDR:PORT");

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   dancu::tools::AddBundleCommands(app, runner);
   dancu::tools::AddBiometricCommands(app, runner);
   dancu::tools::AddCardCommands(app, runner);
+  dancu::tools::AddAgencyCommands(app, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

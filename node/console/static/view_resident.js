@@ -1,4 +1,5 @@
 // A resident's page: details, household, CCCD application, photo and fingers, history of changes,
+// the agencies that verified the citizen,
 // and the forms for a correction, a death and a move.
 import { h, clear } from './dom.js';
 import { t, reason, has, gapLabel } from './i18n.js';
@@ -133,6 +134,20 @@ function actions(view, reload) {
     slot);
 }
 
+// Who verified the citizen (agencies asking yes or no, never the record), newest first.
+function verificationsSection(verifications) {
+  const body = verifications.length === 0
+    ? h('p', { class: 'muted' }, t('verifications.none'))
+    : h('table', { class: 'history', id: 'verifications' },
+      h('thead', {}, h('tr', {}, h('th', {}, t('history.when')), h('th', {}, t('verifications.agency')),
+        h('th', {}, t('verifications.procedure')), h('th', {}, t('verifications.answer')))),
+      h('tbody', {}, verifications.map((v) => h('tr', {},
+        h('td', {}, new Date(v.at).toLocaleString(document.documentElement.lang)),
+        h('td', {}, v.agency), h('td', { class: 'mono' }, v.procedure),
+        h('td', {}, t(`verifications.${v.decision}`))))));
+  return h('section', { class: 'card' }, h('h2', {}, t('verifications.title')), body);
+}
+
 export async function renderResident(main, { id, notice }) {
   main.append(h('p', { class: 'muted' }, t('loading')));
   const reload = async (message) => { clear(main); await renderResident(main, { id, notice: message }); };
@@ -152,6 +167,8 @@ export async function renderResident(main, { id, notice }) {
   // Open conflicts of this record (for review), if this node may list them.
   const { conflicts } = await api.get(`/api/conflicts?record=${encodeURIComponent(view.id)}`)
     .catch(() => ({ conflicts: [] }));
+  const { verifications } = await api.get(`/api/residents/${encodeURIComponent(view.id)}/verifications`)
+    .catch(() => ({ verifications: [] }));
   clear(main);
   const record = view.record;
   main.append(...[
@@ -172,5 +189,6 @@ export async function renderResident(main, { id, notice }) {
     actions(view, reload),
     enrollmentSection(view, reload),
     h('section', { class: 'card' }, h('h2', {}, t('resident.history')), historyTable(history.changes)),
+    verificationsSection(verifications),
   ].filter(Boolean));
 }

@@ -1,0 +1,99 @@
+#include "node/console/ida_server.h"
+
+#include <thread>
+
+#include "node/console/console_server.h"
+
+namespace dancu::console {
+
+namespace {
+
+void Send(httplib::Response& res, const node::IdaReply& reply) {
+  res.status = reply.status;
+  if (reply.retry_after > 0) res.set_header("Retry-After", std::to_string(reply.retry_after));
+  res.set_content(reply.body, "application/json");
+}
+
+void SendError(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+  Send(res, {status, "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}", 0});
+}
+
+}  // namespace
+
+struct IdaServer::Parts {
+  ConsoleServer server;
+  std::unique_ptr<node::IdaService> service;
+};
+
+IdaServer::IdaServer(node::Node& node, IdaServerOptions options)
+    : node_(node), options_(std::move(options)), parts_(std::make_unique<Parts>()) {}
+
+IdaServer::~IdaServer() = default;
+
+Status IdaServer::Bind() {
+  if (options_.tls_cert.empty() != options_.tls_key.empty()) {
+    return Status::InvalidArgument("TLS needs both a certificate and a key file");
+  }
+  if (!IsLoopback(options_.host) && options_.tls_cert.empty()) {
+    return Status::InvalidArgument(options_.host +
+                                   " is not a loopback address: serving agencies needs TLS (dancu serve "
+                                   "--tls-cert FILE --tls-key FILE)");
+  }
+  auto service = node::IdaService::Create(node_);
+  if (!service.ok()) return service.status().WithContext("agency verification");
+  parts_->service = std::move(service.value());
+  ConsoleServer& server = parts_->server;
+  if (!options_.tls_cert.empty()) DANCU_RETURN_IF_ERROR(server.UseTls(options_.tls_cert, options_.tls_key));
+  server.set_payload_max_length(node::kMaxRequestBytes);
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (ConsoleServer::Refuse(req, res, node::kMaxRequestBytes)) return httplib::Server::HandlerResponse::Handled;
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Content-Type-Options", "nosniff");
+  });
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    SendError(res, 500, "internal", "the request failed inside the node");
+  });
+  node::IdaService& ida = *parts_->service;
+  auto header = [](const httplib::Request& req, std::string_view name) {
+    return req.get_header_value(std::string(name));
+  };
+  server.Post("/ida/v1/verify", [&ida, header](const httplib::Request& req, httplib::Response& res) {
+    Send(res, ida.Verify(header(req, node::kAgencyHeader), header(req, node::kSignatureHeader), req.body));
+  });
+  server.Post("/ida/v1/receipt", [&ida, header](const httplib::Request& req, httplib::Response& res) {
+    Send(res, ida.Receipt(header(req, node::kAgencyHeader), header(req, node::kSignatureHeader), req.body));
+  });
+  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (ConsoleServer::CutOff()) res.status = 413;
+    if (!res.body.empty()) return;
+    if (res.status == 404) {
+      SendError(res, 404, "not_found", "no such resource: " + req.path);
+    } else if (res.status == 413) {
+      SendError(res, 413, "too_large", "the request body is too large");
+    } else if (res.status >= 400) {
+      SendError(res, res.status, "bad_request", "the request was refused");
+    }
+  });
+  return server.Bind(options_.host, options_.port, &port_);
+}
+
+std::string IdaServer::url() const {
+  return std::string(parts_->server.tls() ? "https" : "http") + "://" + options_.host + ":" + std::to_string(port_);
+}
+
+void IdaServer::Run() {
+  running_ = true;
+  if (!stopped_) parts_->server.listen_after_bind();
+  running_ = false;
+}
+
+void IdaServer::Stop() {
+  stopped_ = true;
+  while (running_ && !parts_->server.is_running()) std::this_thread::yield();
+  parts_->server.stop();
+}
+
+}  // namespace dancu::console
