@@ -1,5 +1,7 @@
 #include "node/console/console_server.h"
 
+#include <thread>
+
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -317,6 +319,20 @@ void ConsoleServer::SetWaiting(socket_t sock, bool waiting) {
 void ConsoleServer::Leave(socket_t sock) {
   std::lock_guard lock(mu_);
   connections_.erase(sock);
+}
+
+void ConsoleServer::Run() {
+  running_ = true;
+  if (!stopped_) listen_after_bind();
+  running_ = false;
+}
+
+void ConsoleServer::Stop() {
+  stopped_ = true;
+  // Run may be between its check of stopped_ and the server's start: wait for the start, so
+  // that stop() reaches it (seq_cst atomics: either Run sees stopped_, or this sees running_).
+  while (running_ && !is_running()) std::this_thread::yield();
+  stop();
 }
 
 }  // namespace dancu::console

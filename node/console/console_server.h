@@ -20,13 +20,14 @@
 //   its connection closed.
 //
 // Ownership: owns the listening socket, the TLS context and the worker threads (through the
-// library). Thread-safety: Bind and UseTls before Run (listen_after_bind) on one thread; stop()
-// from any thread. Connections are served concurrently on the workers. Errors: Bind and UseTls
+// library). Thread-safety: Bind and UseTls before Run on one thread; Stop from any thread, also
+// before Run has started (Run then returns at once). Connections are served concurrently on the workers. Errors: Bind and UseTls
 // return Status (IOError, InvalidArgument) saying which address or file and why.
 #pragma once
 
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <map>
@@ -57,6 +58,9 @@ class ConsoleServer : public httplib::Server {
 
   // Binds HOST:PORT (port 0: any free port) and listens; `*bound_port` is the port.
   Status Bind(const std::string& host, int port, int* bound_port);
+  // Serves on the bound socket until Stop.
+  void Run();
+  void Stop();
 
   // For the pre-routing handler: answers and returns true when the request's body may not be
   // read (see above); the connection is then closed after the answer.
@@ -83,6 +87,8 @@ class ConsoleServer : public httplib::Server {
   void Leave(socket_t sock);
 
   SSL_CTX* tls_ = nullptr;
+  std::atomic<bool> stopped_{false};
+  std::atomic<bool> running_{false};
   std::mutex mu_;
   std::map<socket_t, Connection> connections_;  // being served
 };

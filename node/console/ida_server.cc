@@ -84,16 +84,8 @@ std::string IdaServer::url() const {
   return std::string(parts_->server.tls() ? "https" : "http") + "://" + options_.host + ":" + std::to_string(port_);
 }
 
-void IdaServer::Run() {
-  running_ = true;
-  if (!stopped_) parts_->server.listen_after_bind();
-  running_ = false;
-}
+void IdaServer::Run() { parts_->server.Run(); }
 
-void IdaServer::Stop() {
-  stopped_ = true;
-  while (running_ && !parts_->server.is_running()) std::this_thread::yield();
-  parts_->server.stop();
-}
+void IdaServer::Stop() { parts_->server.Stop(); }
 
 }  // namespace dancu::console

@@ -45,8 +45,6 @@ class IdaServer {
   const IdaServerOptions options_;
   std::unique_ptr<Parts> parts_;
   int port_ = 0;
-  std::atomic<bool> stopped_{false};
-  std::atomic<bool> running_{false};
 };
 
 }  // namespace dancu::console

@@ -69,19 +69,9 @@ Status WebConsole::Bind() {
   return server.Bind(options_.host, options_.port, &port_);
 }
 
-void WebConsole::Run() {
-  running_ = true;
-  if (!stopped_) parts_->server.listen_after_bind();
-  running_ = false;
-}
+void WebConsole::Run() { parts_->server.Run(); }
 
-void WebConsole::Stop() {
-  stopped_ = true;
-  // Run may be between its check of stopped_ and the server's start: wait for the start, so
-  // that stop() reaches it (seq_cst atomics: either Run sees stopped_, or this sees running_).
-  while (running_ && !parts_->server.is_running()) std::this_thread::yield();
-  parts_->server.stop();
-}
+void WebConsole::Stop() { parts_->server.Stop(); }
 
 void WebConsole::AddRoutes() {
   ConsoleServer& server = parts_->server;

@@ -68,8 +68,6 @@ class WebConsole {
   const ConsoleOptions options_;
   std::unique_ptr<Parts> parts_;
   int port_ = 0;
-  std::atomic<bool> stopped_{false};
-  std::atomic<bool> running_{false};
 };
 
 }  // namespace dancu::console
