@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "node/authority.h"
@@ -92,6 +93,7 @@ Result<std::unique_ptr<Node>> Node::Open(const std::string& data_dir, KeyAccess 
   }
   store_options.create_if_missing = false;
   store_options.hub = IsHub(config->role);
+  if (store_options.hub) store_options.block_cache_bytes = std::max(store_options.block_cache_bytes, kHubBlockCacheBytes);
   auto store = storage::Store::Open(StorePath(data_dir), store_options);
   if (!store.ok()) return store.status();
   auto directory = Directory::Load(**store, config->root_key);

@@ -39,7 +39,10 @@ class Node {
   static Result<NodeConfig> Init(const InitOptions& options);
 
   // Opens an existing node. With KeyAccess::kSign the secret keys are loaded (a sealed key file
-  // needs `passphrase`), which every write requires.
+  // needs `passphrase`), which every write requires. A hub (district, province, central) caches at
+  // least kHubBlockCacheBytes of its store: it answers searches, reports and agencies over its
+  // whole subtree, where a commune's 8 MiB would leave every read to the page cache.
+  static constexpr size_t kHubBlockCacheBytes = 256u << 20;
   static Result<std::unique_ptr<Node>> Open(const std::string& data_dir, KeyAccess access,
                                             const std::optional<std::string>& passphrase,
                                             storage::StoreOptions store_options = {});
