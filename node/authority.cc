@@ -1,25 +1,15 @@
 #include "node/authority.h"
 
+#include <algorithm>
+
 #include "storage/units.h"
 
 namespace dancu::node {
 
-namespace {
-// Whether `ancestor` is `unit` or encloses it in `era`.
-bool Encloses(std::string_view ancestor, std::string_view unit, storage::Era era) {
-  const auto& units = storage::UnitRegistry::Get();
-  for (const storage::Unit* u = units.Find(unit, era); u != nullptr;
-       u = u->parent.empty() ? nullptr : units.Find(u->parent, era)) {
-    if (u->code == ancestor) return true;
-  }
-  return false;
-}
-}  // namespace
-
 bool Covers(schema::Role role, std::string_view node_unit, std::string_view unit) {
   if (role == schema::Role::CENTRAL) return true;
-  if (unit == node_unit) return true;
-  return Encloses(node_unit, unit, storage::Era::k2023) || Encloses(node_unit, unit, storage::Era::k2025);
+  const auto enclosing = storage::UnitRegistry::Get().Enclosing(unit);
+  return std::find(enclosing.begin(), enclosing.end(), node_unit) != enclosing.end();
 }
 
 storage::RecordCheck AuthorityCheck(const NodeConfig& config) {

@@ -8,8 +8,8 @@
 // (node/bundles.h KnownVector): what the next session or bundle would send it, counted from what
 // the peer was last known to hold. For the parent these are the changes waiting to go up.
 //
-// Reads the store, the directory and the version vectors; computing a child's scope scans the
-// records (node/session_host.h), fine for a district. Thread-safe as the Node. Errors: IOError
+// Reads the store, the directory and the version vectors; a child's scope is read from the
+// store's unit-origins index (node/session_host.h). Thread-safe as the Node. Errors: IOError
 // from the store; a peer whose scope cannot be computed carries the reason in `backlog_error`.
 #pragma once
 

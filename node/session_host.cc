@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "node/authority.h"
 #include "node/bundles.h"
 #include "node/freshness.h"
 #include "node/leases.h"
@@ -201,17 +200,20 @@ Result<std::set<uint64_t>> NodeSessionHost::Scope(const replication::PeerIdentit
                                           .value_or(Directory::Entry{}).chain.lineage,
                                       peer.node_id);
   if (peer_is_above) return scope;
-  const auto role = static_cast<schema::Role>(peer.role);
-  Status scanned = node_.store().ScanRecords([&](std::string_view, std::string_view bytes) {
-    auto state = storage::Parsed<schema::RecordState>::Parse(bytes, "record");
-    if (!state.ok()) return true;  // log verify reports unreadable records
-    if (!Covers(role, peer.unit, state->get().getResident().getHomeUnit().cStr())) return true;
-    for (auto v : state->get().getVersions()) {
-      if (node_.directory().Find(v.getOrigin())) scope.insert(v.getOrigin());
-    }
-    return true;
-  });
-  if (!scanned.ok()) return scanned;
+  // (c): the unit-origins index answers with the peer's rows; central covers every unit.
+  std::set<uint64_t> changed_below;
+  if (static_cast<schema::Role>(peer.role) == schema::Role::CENTRAL) {
+    auto rows = node_.store().KeptUnitOrigins();
+    if (!rows.ok()) return rows.status();
+    for (const auto& [row, count] : *rows) changed_below.insert(row.second);
+  } else {
+    auto origins = node_.store().OriginsUnder(peer.unit);
+    if (!origins.ok()) return origins.status();
+    changed_below = std::move(*origins);
+  }
+  for (uint64_t origin : changed_below) {
+    if (node_.directory().Find(origin)) scope.insert(origin);
+  }
   return scope;
 }
 

@@ -5,7 +5,8 @@
 //   - the origins at or below the peer (a parent receives everything authored below it),
 //   - the origins above the peer (corrections from above, and the reference data they carry),
 //   - unless the peer is above this node: the origins that changed a record homed in the peer's
-//     part of the tree (residents moving in, arriving through the common ancestor).
+//     part of the tree (residents moving in, arriving through the common ancestor), read from the
+//     store's unit-origins index (storage/unit_origins.h), not by a scan of the records.
 // Logs travel whole (every entry of an origin; exact scopes are docs/log-format.md's next step), and the version
 // vectors limit them to what the peer lacks. Leases (node/leases.h): a node asks its parent for
 // citizen-number serials when it runs low, and grants its children blocks from its own.

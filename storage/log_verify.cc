@@ -202,6 +202,7 @@ class Verifier {
     workers_ = std::make_unique<Workers>(threads);
     digests_.resize(threads);
     tallies_.resize(threads);
+    unit_origins_.resize(threads);
   }
 
   Result<VerifyReport> Run() {
@@ -228,6 +229,7 @@ class Verifier {
     DANCU_RETURN_IF_ERROR(CompareIndexes());
     DANCU_RETURN_IF_ERROR(CompareDigest());
     DANCU_RETURN_IF_ERROR(CompareTallies());
+    DANCU_RETURN_IF_ERROR(CompareUnitOrigins());
     return report_;
   }
 
@@ -440,12 +442,12 @@ class Verifier {
     }
     DANCU_RETURN_IF_ERROR(changes_->status());
     workers_->Run(records_.size(), [&](size_t begin, size_t end, unsigned worker) {
-      for (size_t i = begin; i < end; ++i) Replay(records_[i], digests_[worker], tallies_[worker]);
+      for (size_t i = begin; i < end; ++i) Replay(records_[i], digests_[worker], tallies_[worker], unit_origins_[worker]);
     });
     return Status::Ok();
   }
 
-  static void Replay(PendingRecord& r, StateDigest& digest, UnitTallies& tallies) {
+  static void Replay(PendingRecord& r, StateDigest& digest, UnitTallies& tallies, UnitOrigins& unit_origins) {
     for (const auto& [at, bytes] : r.changes) {
       auto entry = Parsed<schema::LogEntry>::Parse(bytes, At(at.first, at.second));
       if (!entry.ok()) {
@@ -467,6 +469,7 @@ class Verifier {
     auto state = Parsed<schema::RecordState>::Own(r.state);
     if (!IsFragment(state.get())) r.index = IndexEntriesFor(state.get().getResident());
     if (auto counted = TallyOf(state.get())) tallies[counted->unit].Add(counted->tally);
+    AddUnitOrigins(state.get(), 1, unit_origins);
   }
 
   // The next record the replay expects in id order; null after the last.
@@ -578,6 +581,20 @@ class Verifier {
     return Status::Ok();
   }
 
+  Status CompareUnitOrigins() {
+    UnitOrigins replayed;
+    for (const auto& part : unit_origins_) {
+      for (const auto& [row, count] : part) replayed[row] += count;
+    }
+    auto kept = store_.KeptUnitOrigins();
+    if (!kept.ok()) return kept.status();
+    if (*kept != replayed) {
+      return Status::Corruption("the kept index of which origins changed each unit's records differs from the "
+                                "replayed records");
+    }
+    return Status::Ok();
+  }
+
   const Store& store_;
   const KeyLookup& key_of_;
   const VerifyOptions& options_;
@@ -607,6 +624,7 @@ class Verifier {
   size_t next_record_ = 0;
   std::vector<StateDigest> digests_;  // per worker; sums
   std::vector<UnitTallies> tallies_;
+  std::vector<UnitOrigins> unit_origins_;
 };
 
 }  // namespace

@@ -56,6 +56,7 @@ void RecordStage::Put(const std::string& id, const std::optional<std::string>& b
     }
   }
   if (auto counted = TallyOf(next.get())) tally_changes_[counted->unit].Add(counted->tally);
+  AddUnitOrigins(next.get(), 1, origin_changes_);
   batch_.Put(cf_.records, id, after);
   digest_.Add(id, after);
   erased_.erase(id);
@@ -70,6 +71,7 @@ void RecordStage::Unstage(const std::string& id, const std::string& before) {
   std::string old_no = old.get().getResident().getCitizenNo().cStr();
   if (auto it = claims_.find(old_no); it != claims_.end()) it->second.erase(id);
   if (auto counted = TallyOf(old.get())) tally_changes_[counted->unit].Add(counted->tally, -1);
+  AddUnitOrigins(old.get(), -1, origin_changes_);
   digest_.Remove(id, before);
 }
 
@@ -91,6 +93,22 @@ Status RecordStage::Finish() {
       batch_.Delete(cf_.meta, key);
     } else {
       batch_.Put(cf_.meta, key, tally.Serialize());
+    }
+  }
+  for (const auto& [row, change] : origin_changes_) {
+    const std::string key = layout::UnitOriginKey(row.first, row.second);
+    auto stored = store_.GetMeta(key);
+    if (!stored.ok()) return stored.status();
+    uint64_t count = 0;
+    if (stored->has_value() && !layout::DecodeU64(**stored, &count)) {
+      return Status::Corruption("unit-origin row of unit \"" + row.first + "\" is not 8 bytes");
+    }
+    const int64_t next = static_cast<int64_t>(count) + change;
+    if (next < 0) return Status::Corruption("unit-origin row of unit \"" + row.first + "\" would fall below zero");
+    if (next == 0) {
+      batch_.Delete(cf_.meta, key);
+    } else {
+      batch_.Put(cf_.meta, key, layout::EncodeU64(static_cast<uint64_t>(next)));
     }
   }
   return Status::Ok();

@@ -2,8 +2,9 @@
 //
 // Append (local changes) and Ingest (replicated ones) fold change after change into records; a
 // later change of the batch must see what an earlier one did. The stage keeps those new states,
-// puts each record with its index entries into the batch, then (Finish) the state digest and the
-// counters of the units whose figures the batch changes (storage/unit_tally.h), and answers reads
+// puts each record with its index entries into the batch, then (Finish) the state digest, the
+// counters of the units whose figures the batch changes (storage/unit_tally.h) and the rows of the
+// unit-origins index it changes (storage/unit_origins.h), and answers reads
 // with the staged state first, then the store's.
 //
 // Internal to the store. A stage belongs to one writer under the store's mutex; not thread-safe.
@@ -22,6 +23,7 @@
 #include "storage/state_digest.h"
 #include "storage/status.h"
 #include "storage/store.h"
+#include "storage/unit_origins.h"
 #include "storage/unit_tally.h"
 
 namespace dancu::storage {
@@ -63,9 +65,9 @@ class RecordStage {
   // operator of a hub or central: storage/officer_role.h); others leave it open.
   Status SettleConflicts(const std::string& id, schema::Change::Reader change, bool may_decide);
 
-  // Puts the state digest and the changed units' counters into the batch; once, after the last
-  // Put or Erase. Errors: as the store's reads, and Corruption for a stored counter row that does
-  // not decode.
+  // Puts the state digest, the changed units' counters and unit-origin rows into the batch; once,
+  // after the last Put or Erase. Errors: as the store's reads, and Corruption for a stored counter
+  // or unit-origin row that does not decode or would fall below zero.
   [[nodiscard]] Status Finish();
 
   const StateDigest& digest() const { return digest_; }
@@ -83,6 +85,7 @@ class RecordStage {
   std::set<std::string, std::less<>> erased_;                          // ids staged away
   std::map<std::string, std::set<std::string>, std::less<>> claims_;  // citizen no -> staged ids
   UnitTallies tally_changes_;                                          // unit -> change of its counters
+  UnitOrigins origin_changes_;                                         // (unit, origin) -> change of its count
 };
 
 // RocksDB's status as ours; `what` says what was being done.

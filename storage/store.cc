@@ -198,6 +198,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   }));
   DANCU_RETURN_IF_ERROR(store->CheckFormat(path));
   DANCU_RETURN_IF_ERROR(store->CountTalliesIfStale());
+  DANCU_RETURN_IF_ERROR(store->CountUnitOriginsIfStale());
   auto target = store->GetMeta(layout::kRecoveryTargetKey);
   if (!target.ok()) return target.status();
   if (target->has_value()) {

@@ -42,6 +42,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,7 @@
 #include "storage/merkle.h"
 #include "storage/state_digest.h"
 #include "storage/status.h"
+#include "storage/unit_origins.h"
 #include "storage/unit_tally.h"
 #include "storage/validation.h"
 
@@ -302,6 +304,14 @@ class Store {
   // Open uses it to count a store whose counters are missing or of an older definition).
   Result<UnitTallies> RecountTallies() const;
 
+  // The origins that changed a record homed in `unit` or in any unit it encloses, in either era
+  // (storage/unit_origins.h): one read of that unit's rows, whatever the number of records.
+  Result<std::set<uint64_t>> OriginsUnder(std::string_view unit) const;
+  // Every row of that index, as kept in every change's batch, and as counted again from every
+  // record (one pass over the records: for checks, and for Open on a store without the index).
+  Result<UnitOrigins> KeptUnitOrigins() const;
+  Result<UnitOrigins> RecountUnitOrigins() const;
+
   // Metadata for the node layer (officer accounts and the like); PutMeta and DeleteMeta are
   // durable on return. Deleting an absent key is Ok.
   Result<std::optional<std::string>> GetMeta(std::string_view key) const;
@@ -323,6 +333,13 @@ class Store {
   Status CheckFormat(const std::string& path);
   // Recounts the per-unit counters unless they are kept by the current definition (Open).
   Status CountTalliesIfStale();
+  // The same for the unit-origins index.
+  Status CountUnitOriginsIfStale();
+  // Whether the derived rows recorded under `format_key` were made by `format`.
+  Result<bool> DerivedRowsCurrent(std::string_view format_key, uint64_t format) const;
+  // Replaces the metadata rows under `prefix` by `rows` and records `format`, in one durable write.
+  Status ReplaceDerivedRows(std::string_view prefix, const std::vector<std::pair<std::string, std::string>>& rows,
+                            std::string_view format_key, uint64_t format, std::string_view what);
   // The right edge of `origin`'s tree as held (cached; requires mu_).
   Result<merkle::Frontier> FrontierOf(uint64_t origin);
   // Answers the perfect subtrees of `origin`'s stored tree (store_tree.cc).
@@ -351,6 +368,7 @@ class Store {
   VersionVector versions_;
   std::map<uint64_t, merkle::Frontier> frontiers_;  // loaded on demand, as durable
   std::optional<UnitTallies> recounted_;             // read-only: stale counters counted again at Open
+  std::optional<UnitOrigins> recounted_origins_;     // read-only: a stale unit-origins index, the same
   std::optional<uint64_t> recovery_target_;         // RewindOwnLog's peer_head until Reauthor
 };
 

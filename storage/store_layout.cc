@@ -28,4 +28,19 @@ std::string TreeKey(uint64_t origin, uint32_t level, uint64_t index) {
 
 std::string TallyKey(std::string_view unit) { return std::string(kTallyPrefix) + std::string(unit); }
 
+std::string UnitOriginPrefix(std::string_view unit) {
+  return std::string(kUnitOriginPrefix) + std::string(unit) + "/";
+}
+
+std::string UnitOriginKey(std::string_view unit, uint64_t origin) { return UnitOriginPrefix(unit) + EncodeU64(origin); }
+
+bool ParseUnitOriginKey(std::string_view key, std::string* unit, uint64_t* origin) {
+  if (!key.starts_with(kUnitOriginPrefix) || key.size() < kUnitOriginPrefix.size() + 1 + 8) return false;
+  const std::string_view rest = key.substr(kUnitOriginPrefix.size());
+  const size_t slash = rest.size() - 9;
+  if (rest[slash] != '/') return false;
+  unit->assign(rest.substr(0, slash));
+  return DecodeU64(rest.substr(slash + 1), origin);
+}
+
 }  // namespace dancu::storage::layout

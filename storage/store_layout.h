@@ -34,6 +34,16 @@ inline constexpr std::string_view kTallyPrefix = "tally/";
 inline constexpr std::string_view kTallyFormatKey = "tallies/format";
 inline constexpr uint64_t kTallyFormat = 1;
 std::string TallyKey(std::string_view unit);
+// The origins that changed the records homed in or under each unit (storage/unit_origins.h):
+// kUnitOriginPrefix + unit code + "/" + origin (8 bytes big-endian) -> record count (8 bytes), kept in
+// every change's batch; recounted on open like the counters when kUnitOriginFormatKey is stale.
+inline constexpr std::string_view kUnitOriginPrefix = "unit-origins/";
+inline constexpr std::string_view kUnitOriginFormatKey = "unit-origins-format";
+inline constexpr uint64_t kUnitOriginFormat = 1;
+std::string UnitOriginKey(std::string_view unit, uint64_t origin);
+// The prefix of every row of `unit`.
+std::string UnitOriginPrefix(std::string_view unit);
+bool ParseUnitOriginKey(std::string_view key, std::string* unit, uint64_t* origin);
 
 // The tree family keeps the roots of an origin's perfect subtrees of 2^kStoredTreeLevel leaves and
 // more; smaller ones are recomputed from the entries (at most 15 reads), which keeps a change's

@@ -43,27 +43,39 @@ Result<UnitTallies> Store::RecountTallies() const {
   return out;
 }
 
-Status Store::CountTalliesIfStale() {
-  auto format = GetMeta(layout::kTallyFormatKey);
-  if (!format.ok()) return format.status();
+Result<bool> Store::DerivedRowsCurrent(std::string_view format_key, uint64_t format) const {
+  auto stored = GetMeta(format_key);
+  if (!stored.ok()) return stored.status();
   uint64_t version = 0;
-  if (format->has_value() && layout::DecodeU64(**format, &version) && version == layout::kTallyFormat) {
-    return Status::Ok();
-  }
+  return stored->has_value() && layout::DecodeU64(**stored, &version) && version == format;
+}
+
+Status Store::ReplaceDerivedRows(std::string_view prefix, const std::vector<std::pair<std::string, std::string>>& rows,
+                                 std::string_view format_key, uint64_t format, std::string_view what) {
+  rocksdb::WriteBatch batch;
+  DANCU_RETURN_IF_ERROR(ScanMeta(prefix, [&](std::string_view key, std::string_view) {
+    batch.Delete(cf_->meta, Slice(key));
+    return true;
+  }));
+  for (const auto& [key, value] : rows) batch.Put(cf_->meta, key, value);
+  batch.Put(cf_->meta, Slice(format_key), layout::EncodeU64(format));
+  return WriteDurably(batch, what);
+}
+
+Status Store::CountTalliesIfStale() {
+  auto current = DerivedRowsCurrent(layout::kTallyFormatKey, layout::kTallyFormat);
+  if (!current.ok()) return current.status();
+  if (*current) return Status::Ok();
   auto counted = RecountTallies();
   if (!counted.ok()) return counted.status();
   if (options_.read_only) {
     recounted_ = std::move(counted.value());
     return Status::Ok();
   }
-  rocksdb::WriteBatch batch;
-  DANCU_RETURN_IF_ERROR(ScanMeta(layout::kTallyPrefix, [&](std::string_view key, std::string_view) {
-    batch.Delete(cf_->meta, Slice(key));
-    return true;
-  }));
-  for (const auto& [unit, tally] : *counted) batch.Put(cf_->meta, layout::TallyKey(unit), tally.Serialize());
-  batch.Put(cf_->meta, layout::kTallyFormatKey, layout::EncodeU64(layout::kTallyFormat));
-  return WriteDurably(batch, "counting the residents of each unit");
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const auto& [unit, tally] : *counted) rows.emplace_back(layout::TallyKey(unit), tally.Serialize());
+  return ReplaceDerivedRows(layout::kTallyPrefix, rows, layout::kTallyFormatKey, layout::kTallyFormat,
+                            "counting the residents of each unit");
 }
 
 }  // namespace dancu::storage

@@ -137,6 +137,18 @@ const Unit* UnitRegistry::ProvinceOf(std::string_view code, Era era) const {
   return unit;
 }
 
+std::vector<std::string_view> UnitRegistry::Enclosing(std::string_view code) const {
+  std::vector<std::string_view> out{code};
+  for (const Table* table : {units_2023_.get(), units_2025_.get()}) {
+    const Unit* unit = table->Find(code);
+    if (unit != nullptr) out.front() = unit->code;  // a view that lives as long as the program
+    for (unit = unit == nullptr ? nullptr : table->Parent(*unit); unit != nullptr; unit = table->Parent(*unit)) {
+      if (std::find(out.begin(), out.end(), unit->code) == out.end()) out.push_back(unit->code);
+    }
+  }
+  return out;
+}
+
 std::span<const Unit* const> UnitRegistry::Communes(std::string_view code, Era era) const {
   const Table& table = TableOf(era);
   const Unit* unit = table.Find(code);

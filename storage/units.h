@@ -64,6 +64,11 @@ class UnitRegistry {
   // or nullptr when `code` is unknown in `era`.
   const Unit* ProvinceOf(std::string_view code, Era era) const;
 
+  // `code` and the codes of every unit enclosing it in either era (its district and province of
+  // 2023, its province of 2025), without repeats, `code` first; when `code` is unknown in both eras,
+  // just `code`, viewing the caller's string. A unit X encloses or is `code` when X is among them.
+  std::vector<std::string_view> Enclosing(std::string_view code) const;
+
   // The communes of the province or district `code` in `era`, sorted by code; empty for a commune
   // or an unknown code.
   std::span<const Unit* const> Communes(std::string_view code, Era era) const;

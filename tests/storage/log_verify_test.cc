@@ -224,6 +224,31 @@ TEST_CASE("counters kept for a unit without residents are detected") {
   RequireCorruption(f.Verify(), "no resident");
 }
 
+TEST_CASE("the unit-origins index altered outside the log is detected") {
+  for (bool removed : {false, true}) {
+    INFO((removed ? "a row removed" : "a row added"));
+    Fixture f;
+    {
+      auto store = OpenStore(f.db);
+      auto homed = ValidResident(900);
+      homed["home_unit"] = "00715";
+      std::vector<Draft> drafts;
+      drafts.push_back(DraftFromJson(schema::Operation::CREATE, "", homed));
+      REQUIRE(store->Append(drafts, f.key)->accepted.size() == 1);
+      auto rows = store->KeptUnitOrigins();
+      REQUIRE(rows.ok());
+      REQUIRE_FALSE(rows->empty());
+      if (removed) {
+        const auto& [unit, origin] = rows->begin()->first;
+        REQUIRE(store->DeleteMeta(layout::UnitOriginKey(unit, origin)).ok());
+      } else {
+        REQUIRE(store->PutMeta(layout::UnitOriginKey("00004", 42), layout::EncodeU64(1)).ok());
+      }
+    }
+    RequireCorruption(f.Verify(), "origins changed each unit");
+  }
+}
+
 // A hub that holds a commune's log of many residents and changed some of them itself: records
 // with changes from two origins, more records than a chunk, and changes enough to spill the sort.
 struct ManyRecords {

@@ -1,13 +1,18 @@
-// The per-unit counters behind `dancu report` and the console's progress tree: kept in every
-// change's batch, they always equal a recount of the records, whatever the changes (local or
-// replicated, moves, deaths, merges, applications, enrollment, a rewound log); a store without them
-// counts them once on open; a damaged counter row is reported, not read as a number.
+// The per-unit rows kept beside the records: the counters behind `dancu report` and the console's
+// progress tree, and the unit-origins index behind a hub's scope (storage/unit_origins.h). Kept in
+// every change's batch, they always equal a recount of the records, whatever the changes (local or
+// replicated, by several origins, moves, deaths, merges, applications, enrollment, a rewound log);
+// a store without them counts them once on open; a damaged row is reported, not read as a number.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
+#include <set>
 
 #include "storage/report.h"
+#include "storage/canonical.h"
 #include "storage/store_layout.h"
+#include "storage/units.h"
 #include "tests/support/test_node.h"
 
 namespace dancu::storage {
@@ -24,6 +29,27 @@ using testing::ValidResident;
 
 const char* const kUnits[] = {"00001", "00004", "00715", "00718"};
 
+// Units whose rows the checks compare: the communes the workload uses, and the districts and
+// provinces of 2023 and 2025 enclosing them.
+const char* const kUnitsAndAbove[] = {"00001", "00004", "00715", "00718", "001", "026", "01", "02", "08"};
+
+// The origins that changed a record homed in or under `unit`, by a scan of every record: what the
+// unit-origins index must answer.
+std::set<uint64_t> ScannedOriginsUnder(const Store& store, std::string_view unit) {
+  std::set<uint64_t> out;
+  Status scanned = store.ScanRecords([&](std::string_view id, std::string_view bytes) {
+    auto state = Parsed<schema::RecordState>::Parse(bytes, std::string(id));
+    REQUIRE(state.ok());
+    std::string_view home = state->get().getResident().getHomeUnit().cStr();
+    const auto enclosing = UnitRegistry::Get().Enclosing(home);
+    if (home.empty() || std::find(enclosing.begin(), enclosing.end(), unit) == enclosing.end()) return true;
+    for (auto version : state->get().getVersions()) out.insert(version.getOrigin());
+    return true;
+  });
+  REQUIRE(scanned.ok());
+  return out;
+}
+
 void RequireCountersMatchRecords(const Store& store) {
   auto kept = BuildReport(store);
   auto counted = RecountReport(store);
@@ -31,15 +57,29 @@ void RequireCountersMatchRecords(const Store& store) {
   REQUIRE(counted.ok());
   CHECK(kept->units == counted->units);
   CHECK(kept->total == counted->total);
+  auto kept_origins = store.KeptUnitOrigins();
+  auto counted_origins = store.RecountUnitOrigins();
+  REQUIRE(kept_origins.ok());
+  REQUIRE(counted_origins.ok());
+  CHECK(*kept_origins == *counted_origins);
+  for (const char* unit : kUnitsAndAbove) {
+    INFO("unit " << unit);
+    auto origins = store.OriginsUnder(unit);
+    REQUIRE(origins.ok());
+    CHECK(*origins == ScannedOriginsUnder(store, unit));
+  }
 }
 
 // A draft that changes `id` in one of the ways that move a record between the figures.
 Draft RandomUpdate(std::mt19937& rng, const std::string& id, const std::vector<std::string>& ids) {
   nlohmann::json values;
   switch (rng() % 6) {
-    case 0:
-      values["permanent_residence"] = {{"unit", kUnits[rng() % 4]}, {"address", "Thôn 1"}};
-      break;
+    case 0: {
+      const char* unit = kUnits[rng() % 4];
+      values["permanent_residence"] = {{"unit", unit}, {"address", "Thôn 1"}};
+      values["home_unit"] = unit;
+      return DraftFromJson(schema::Operation::MOVE, id, values);
+    }
     case 1:
       values["status"] = "deceased";
       values["death_date"] = "2024-01-15";
@@ -69,7 +109,7 @@ Draft RandomUpdate(std::mt19937& rng, const std::string& id, const std::vector<s
   return DraftFromJson(schema::Operation::UPDATE, id, values);
 }
 
-TEST_CASE("the kept per-unit counters equal a recount after every batch, local and replicated", "[report]") {
+TEST_CASE("the kept per-unit rows equal a recount after every batch, local and replicated", "[report]") {
   UnitTally seen;  // over all seeds: the workload moves records through every figure
   for (uint32_t seed : {1u, 2u, 3u, 4u, 5u}) {
     INFO("seed " << seed);
@@ -113,6 +153,15 @@ TEST_CASE("the kept per-unit counters equal a recount after every batch, local a
           synced = head;
           RequireCountersMatchRecords(*district);
         }
+        const std::string& corrected = ids[rng() % ids.size()];
+        auto held = district->GetRecord(corrected);
+        REQUIRE(held.ok());
+        if (held->has_value()) {  // and corrects or moves it: a second origin in its versions
+          std::vector<Draft> drafts;
+          drafts.push_back(RandomUpdate(rng, corrected, ids));
+          REQUIRE(district->Append(drafts, district_key).ok());
+          RequireCountersMatchRecords(*district);
+        }
       }
     }
     auto report = BuildReport(*commune);
@@ -151,9 +200,15 @@ TEST_CASE("a store whose counters are missing or of an older definition counts t
     REQUIRE(store->PutMeta(layout::TallyKey("00001"), UnitTally{99, 0, 0, 0, 0}.Serialize()).ok());
     REQUIRE(store->PutMeta(layout::TallyKey("99999"), UnitTally{1, 1, 0, 0, 0}.Serialize()).ok());
     REQUIRE(store->PutMeta(layout::kTallyFormatKey, layout::EncodeU64(0)).ok());
+    // And before the unit-origins index: a row for an origin that changed nothing there, no format.
+    REQUIRE(store->PutMeta(layout::UnitOriginKey("99999", 7), layout::EncodeU64(3)).ok());
+    REQUIRE(store->DeleteMeta(layout::kUnitOriginFormatKey).ok());
   }
   auto store = OpenStore(dir.path());
   RequireCountersMatchRecords(*store);
+  CHECK(store->OriginsUnder("99999")->empty());
+  CHECK(*store->OriginsUnder("00715") == std::set<uint64_t>{key.node_id()});  // AddResidents' unit
+  CHECK(*store->OriginsUnder("08") == std::set<uint64_t>{key.node_id()});     // its province of 2025
   auto report = BuildReport(*store);
   REQUIRE(report.ok());
   CHECK(report->total.residents == 6);

@@ -86,6 +86,20 @@ TEST_CASE("ProvinceOf walks up to the province", "[units]") {
   CHECK(registry.ProvinceOf("99999", Era::k2023) == nullptr);
 }
 
+TEST_CASE("Enclosing lists the unit and every unit enclosing it in either era, once", "[units]") {
+  using Codes = std::vector<std::string_view>;
+  const UnitRegistry& registry = UnitRegistry::Get();
+  // Xã Lũng Cú: district 026 and province 02 (Hà Giang) in 2023, province 08 (Tuyên Quang) in 2025.
+  CHECK(registry.Enclosing("00715") == Codes{"00715", "026", "02", "08"});
+  // Phường Trúc Bạch (2023) and Phường Ba Đình (2025) share code 00004, both in province 01.
+  CHECK(registry.Enclosing("00004") == Codes{"00004", "001", "01"});
+  CHECK(registry.Enclosing("00001") == Codes{"00001", "001", "01"});  // no 2025 unit has this code
+  CHECK(registry.Enclosing("026") == Codes{"026", "02"});
+  CHECK(registry.Enclosing("02") == Codes{"02"});
+  CHECK(registry.Enclosing("99999") == Codes{"99999"});
+  CHECK(registry.Enclosing("") == Codes{""});
+}
+
 TEST_CASE("Communes lists the communes of a province or district", "[units]") {
   const UnitRegistry& registry = UnitRegistry::Get();
   for (Era era : {Era::k2023, Era::k2025}) {

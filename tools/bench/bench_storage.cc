@@ -3,8 +3,8 @@
 // Generates residents with the real generator, imports them through the real import path (JSON
 // parsing, validation, durable batches, signed checkpoints), then measures lookups by citizen
 // number, name searches, the report (kept per-unit counters, and a recount of every record for
-// comparison), `log verify`, and the peak memory of a fresh process that opens a
-// commune-sized node and answers queries. `log verify` runs in a fresh process of its own, as the
+// comparison), a child's scope from the unit-origins index (and the scan it replaced), `log verify`,
+// and the peak memory of a fresh process that opens a commune-sized node and answers queries. `log verify` runs in a fresh process of its own, as the
 // command does, so that its peak memory (VmHWM) is its own. Prints a Markdown table.
 //
 //   dancu-bench-storage [--residents 100000] [--rss-residents 20000] [--seed 1]
@@ -224,6 +224,20 @@ int Run(uint64_t residents, uint64_t rss_residents, uint64_t seed, const std::st
   Check(recounted.status(), "recount");
   if (!(*recounted == *storage::BuildReport(store))) Check(Status::Corruption("counters differ from a recount"), "report");
 
+  // A child's scope (node/session_host.h rule c): the unit-origins index, and the scan of every
+  // record it replaced.
+  std::vector<double> scope;
+  for (int i = 0; i < 400; ++i) {
+    if (i == 200) scope.clear();
+    auto started = Clock::now();
+    auto origins = store.OriginsUnder(i % 2 ? "00715" : "026");
+    scope.push_back(Seconds(started) * 1e6);
+    Check(origins.status(), "scope");
+  }
+  auto scope_scan_started = Clock::now();
+  Check(store.RecountUnitOrigins().status(), "scope scan");
+  const double scope_scan_seconds = Seconds(scope_scan_started);
+
   node->reset();
   unsigned long verified_entries = 0, verified_checkpoints = 0;
   double verify_seconds = 0;
@@ -237,7 +251,7 @@ int Run(uint64_t residents, uint64_t rss_residents, uint64_t seed, const std::st
   CreateAndImport(small, commune);
   const long rss = std::atol(RunChild(self, "--serve-probe", small).c_str());
 
-  Percentiles l = Measure(lookup), s = Measure(search), r = Measure(report);
+  Percentiles l = Measure(lookup), s = Measure(search), r = Measure(report), c = Measure(scope);
   std::printf("| figure | target | measured |\n|---|---|---|\n");
   std::printf("| bulk import, %lu residents, durable batches of 2,000 | ≥ 50,000 records/s | %.0f records/s |\n",
               static_cast<unsigned long>(residents), import_rate);
@@ -247,6 +261,10 @@ int Run(uint64_t residents, uint64_t rss_residents, uint64_t seed, const std::st
   std::printf("| report from the kept counters (%zu units) | milliseconds at any size | p50 %.0f µs, p99 %.0f µs |\n",
               recounted->units.size(), r.p50_us, r.p99_us);
   std::printf("| the same report recounted from every record (for comparison) | — | %.0f ms |\n", recount_seconds * 1e3);
+  std::printf("| a child's scope from the unit-origins index (commune or district) | grows with the units | p50 %.0f µs, p99 %.0f µs |\n",
+              c.p50_us, c.p99_us);
+  std::printf("| the same found by scanning every record, as before (for comparison) | — | %.0f ms |\n",
+              scope_scan_seconds * 1e3);
   std::printf("| peak RSS of a process serving a %lu-resident commune | ≤ 64 MB | %.1f MB |\n",
               static_cast<unsigned long>(rss_residents), static_cast<double>(rss) / 1024.0);
   std::printf("| log verify (%lu entries, %lu signed checkpoints, replay, index check), its own process | ≥ 200,000 entries/s | %.0f entries/s (%.1f s) |\n",
