@@ -82,6 +82,14 @@ httplib::Server::Handler Authed(ConsoleContext& ctx, Changes changes, AuthedHand
 }
 
 void AddAuthRoutes(httplib::Server& server, ConsoleContext& ctx) {
+  // Before login: which unit's node this is and at what level, for the login page (nothing more:
+  // not the node's id, nothing of its records).
+  server.Get("/api/node", [&ctx](const httplib::Request&, httplib::Response& res) {
+    json node = NodeJson(ctx.node);
+    node.erase("id");
+    SendJson(res, 200, node);
+  });
+
   server.Post("/api/login", [&ctx](const httplib::Request& req, httplib::Response& res) {
     if (!SameOrigin(ctx, req)) return SendError(res, 403, "origin", "the request comes from another site");
     auto body = ParseJsonBody(req, res);

@@ -242,6 +242,16 @@ TEST_CASE("an unknown officer name takes as long to refuse as a known one to che
   REQUIRE(server.Stop() == 0);
 }
 
+TEST_CASE("before login the console says only which unit's node it is") {
+  CommuneCli cli;
+  ServeProcess server(cli.data());
+  ConsoleClient anyone(server);
+  const auto node = ExpectJson(anyone.Get("/api/node"), 200);
+  CHECK(node == nlohmann::json{{"role", "commune"}, {"unit", "00001"}, {"unit_name", "Phường Phúc Xá"}});
+  ExpectError(anyone.Get("/api/session"), 401, "no_session");
+  REQUIRE(server.Stop() == 0);
+}
+
 TEST_CASE("one officer's many logins never end another officer's session") {
   CommuneCli cli;
   cli.Expect({"officer", "add", "--data", cli.data(), "--name", "officer.binh"}, 0);

@@ -169,6 +169,10 @@ test('the login page is in Vietnamese and refuses a wrong password', async () =>
   await page.waitForSelector('#login-form');
   assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
   assert.equal(await page.locator('#login-form h1').textContent(), 'Đăng nhập');
+  // The login page names the unit and the node's level before anyone logs in.
+  await page.waitForSelector('#login-node:not(:empty)');
+  assert.equal(await page.textContent('#login-node'), 'Phường Phúc Xá · nút cấp xã');
+  assert.match(await page.title(), /^Phường Phúc Xá — /);
   await page.fill('#login-officer', OFFICER);
   await page.fill('#login-password', 'không đúng mật khẩu');
   await page.click('#login-form button[type=submit]');

@@ -9,8 +9,10 @@ export function renderLogin(main, { onLoggedIn, notice }) {
                                 autocomplete: 'current-password', required: true });
   const error = h('div', { class: 'form-error', role: 'alert', hidden: !notice, 'data-testid': 'login-error' },
                   notice || '');
+  const unit = h('p', { id: 'login-node', class: 'muted' });
   const form = h('form', { id: 'login-form', class: 'card narrow' },
     h('h1', {}, t('login.title')),
+    unit,
     error,
     h('div', { class: 'field' }, h('label', { for: 'login-officer' }, t('login.officer')), officer),
     h('div', { class: 'field' }, h('label', { for: 'login-password' }, t('login.password')), password),
@@ -31,4 +33,8 @@ export function renderLogin(main, { onLoggedIn, notice }) {
   });
   main.append(form);
   officer.focus();
+  api.get('/api/node').then((node) => {
+    unit.textContent = t('login.node', { unit: node.unit_name || node.unit, level: t(`level.${node.role}`) });
+    document.title = `${node.unit_name || node.unit} — ${t('app.title')}`;
+  }).catch(() => {});  // the form works without it
 }
