@@ -398,7 +398,13 @@ test('a birth is registered offline and shown with its citizen number from the l
   await page.selectOption('#birth-sex', 'female');
   await page.fill('#birth-ethnicity', '1');
   await page.fill('#birth-hometown-unit', '00001');
+  // The date proposed is today in Vietnam: at 06:30 there it is still yesterday in UTC.
+  assert.equal(await page.evaluate(async () =>
+    (await import('/static/dates.js')).todayInVietnam(new Date('2026-12-02T23:30:00Z'))), '2026-12-03');
+  // No relationship is proposed before a household is named; a child once it is.
+  assert.equal(await page.inputValue('#birth-household-relationship'), '');
   await page.fill('#birth-household-id', 'HK1');
+  assert.equal(await page.inputValue('#birth-household-relationship'), 'child');
   await page.fill('#birth-mother-name', 'Đặng Thị Hồng Nhung');
   await page.fill('#birth-mother-citizen_no', '001185000001');
   await page.click('#birth button[type=submit]');

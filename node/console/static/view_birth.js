@@ -5,6 +5,7 @@ import { h, clear } from './dom.js';
 import { t } from './i18n.js';
 import { api } from './api.js';
 import { buildForm, SEX_OPTIONS, RELATIONSHIP_OPTIONS } from './forms.js';
+import { todayInVietnam } from './dates.js';
 
 export function renderBirth(main, { session }) {
   // A commune registers its own births; a hub's officer names the commune.
@@ -15,7 +16,7 @@ export function renderBirth(main, { session }) {
     submitLabel: 'birth.submit',
     fields: [
       { key: 'full_name' },
-      { key: 'birth_date', inputmode: 'numeric', value: new Date().toISOString().slice(0, 10) },
+      { key: 'birth_date', inputmode: 'numeric', value: todayInVietnam() },
       { key: 'sex', type: 'select', options: SEX_OPTIONS },
       { key: 'ethnicity', type: 'number' },
       { key: 'nationality', value: 'VN' },
@@ -24,7 +25,7 @@ export function renderBirth(main, { session }) {
       { key: 'permanent_residence.unit', value: commune, inputmode: 'numeric' },
       { key: 'permanent_residence.address' },
       { key: 'household.id' },
-      { key: 'household.relationship', type: 'select', options: RELATIONSHIP_OPTIONS, value: 'child' },
+      { key: 'household.relationship', type: 'select', options: RELATIONSHIP_OPTIONS },
       { key: 'mother.name' },
       { key: 'mother.citizen_no', inputmode: 'numeric' },
       { key: 'father.name' },
@@ -48,5 +49,13 @@ export function renderBirth(main, { session }) {
   });
   main.append(h('section', { class: 'card' }, h('h1', {}, t('birth.title')), h('p', { class: 'muted' }, t('birth.hint')),
                 result, form));
+  // A newborn joins a household as a child, most often: proposed once a household is named, and
+  // not before (a relationship without a household is refused).
+  const household = form.querySelector('#birth-household-id');
+  const relationship = form.querySelector('#birth-household-relationship');
+  household.addEventListener('input', () => {
+    if (household.value.trim() && !relationship.value) relationship.value = 'child';
+    if (!household.value.trim() && relationship.value === 'child') relationship.value = '';
+  });
   form.querySelector('input').focus();
 }

@@ -4,6 +4,7 @@
 import { h, clear } from './dom.js';
 import { t, reason } from './i18n.js';
 import { api } from './api.js';
+import { todayInVietnam } from './dates.js';
 
 const FINGERS = ['right_thumb', 'right_index', 'right_middle', 'right_ring', 'right_little',
   'left_thumb', 'left_index', 'left_middle', 'left_ring', 'left_little'];
@@ -22,7 +23,7 @@ function applicationCard(view, reload) {
   const apply = async () => {
     message.hidden = true;
     try {
-      await api.post(`/api/residents/${id}/card`, { status: 'applied', applied_on: new Date().toISOString().slice(0, 10) });
+      await api.post(`/api/residents/${id}/card`, { status: 'applied', applied_on: todayInVietnam() });
       await reload(t('card.applied_done'));
     } catch (e) {
       message.hidden = false;
