@@ -335,6 +335,8 @@ class Store {
   Status CountTalliesIfStale();
   // The same for the unit-origins index.
   Status CountUnitOriginsIfStale();
+  // Visits every record's state; Corruption for one that does not decode (the scan stops there).
+  Status ScanRecordStates(const std::function<void(schema::RecordState::Reader)>& visit) const;
   // Whether the derived rows recorded under `format_key` were made by `format`.
   Result<bool> DerivedRowsCurrent(std::string_view format_key, uint64_t format) const;
   // Replaces the metadata rows under `prefix` by `rows` and records `format`, in one durable write.

@@ -27,8 +27,7 @@ Result<UnitTallies> Store::Tallies() const {
   return out;
 }
 
-Result<UnitTallies> Store::RecountTallies() const {
-  UnitTallies out;
+Status Store::ScanRecordStates(const std::function<void(schema::RecordState::Reader)>& visit) const {
   Status failure;
   DANCU_RETURN_IF_ERROR(ScanRecords([&](std::string_view id, std::string_view bytes) {
     auto state = Parsed<schema::RecordState>::Parse(bytes, "record " + std::string(id));
@@ -36,10 +35,17 @@ Result<UnitTallies> Store::RecountTallies() const {
       failure = state.status();
       return false;
     }
-    if (auto counted = TallyOf(state->get())) out[counted->unit].Add(counted->tally);
+    visit(state->get());
     return true;
   }));
-  DANCU_RETURN_IF_ERROR(failure);
+  return failure;
+}
+
+Result<UnitTallies> Store::RecountTallies() const {
+  UnitTallies out;
+  DANCU_RETURN_IF_ERROR(ScanRecordStates([&](schema::RecordState::Reader state) {
+    if (auto counted = TallyOf(state)) out[counted->unit].Add(counted->tally);
+  }));
   return out;
 }
 

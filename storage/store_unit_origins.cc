@@ -56,17 +56,8 @@ Result<UnitOrigins> Store::KeptUnitOrigins() const {
 
 Result<UnitOrigins> Store::RecountUnitOrigins() const {
   UnitOrigins out;
-  Status failure;
-  DANCU_RETURN_IF_ERROR(ScanRecords([&](std::string_view id, std::string_view bytes) {
-    auto state = Parsed<schema::RecordState>::Parse(bytes, "record " + std::string(id));
-    if (!state.ok()) {
-      failure = state.status();
-      return false;
-    }
-    AddUnitOrigins(state->get(), 1, out);
-    return true;
-  }));
-  DANCU_RETURN_IF_ERROR(failure);
+  DANCU_RETURN_IF_ERROR(
+      ScanRecordStates([&](schema::RecordState::Reader state) { AddUnitOrigins(state, 1, out); }));
   return out;
 }
 
