@@ -217,6 +217,40 @@ Result<bool> AuditLog::Accept(std::string_view signed_batch) {
   return true;
 }
 
+Result<storage::Parsed<schema::AuditBatch>> AuditLog::ReadBatch(uint64_t origin, uint64_t seq) const {
+  auto bytes = store_.GetMeta(BatchKey(origin, seq));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) {
+    return Status::Corruption("audit batch " + std::to_string(seq) + " of " + storage::IdHex(origin) + " is missing");
+  }
+  auto outer = storage::Parsed<schema::SignedAuditBatch>::Parse(**bytes, "audit batch");
+  if (!outer.ok()) return outer.status();
+  return storage::Parsed<schema::AuditBatch>::Parse(storage::AsView(outer->get().getBatch()), "audit batch");
+}
+
+Status AuditLog::ScanOwnSince(uint64_t since_ms, const std::function<void(schema::AuditEntry::Reader)>& visit) const {
+  if (key_ == nullptr) return Status::FailedPrecondition("a read-only audit has no own entries to scan");
+  const uint64_t origin = key_->node_id();
+  const auto held = Held();
+  const uint64_t head = held.count(origin) ? held.at(origin) : 0;
+  uint64_t first = head + 1;  // the oldest batch that may hold an entry since `since_ms`
+  while (first > 1) {
+    auto batch = ReadBatch(origin, first - 1);
+    if (!batch.ok()) return batch.status();
+    --first;
+    auto entries = batch->get().getEntries();
+    if (entries.size() > 0 && entries[0].getAt() < since_ms) break;
+  }
+  for (uint64_t seq = first; seq <= head; ++seq) {
+    auto batch = ReadBatch(origin, seq);
+    if (!batch.ok()) return batch.status();
+    for (auto entry : batch->get().getEntries()) {
+      if (entry.getAt() >= since_ms) visit(entry);
+    }
+  }
+  return Status::Ok();
+}
+
 Status AuditLog::Scan(const std::function<bool(uint64_t, uint64_t, schema::AuditEntry::Reader)>& visit) const {
   Status bad;
   bool going = true;

@@ -35,7 +35,7 @@ Status IdaServer::Bind() {
                                    " is not a loopback address: serving agencies needs TLS (dancu serve "
                                    "--tls-cert FILE --tls-key FILE)");
   }
-  auto service = node::IdaService::Create(node_);
+  auto service = node::IdaService::Create(node_, nullptr, options_.service);
   if (!service.ok()) return service.status().WithContext("agency verification");
   parts_->service = std::move(service.value());
   ConsoleServer& server = parts_->server;
