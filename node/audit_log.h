@@ -105,6 +105,9 @@ class AuditLog {
   std::thread writer_;
 };
 
+// What an origin signs: kAuditDomain || the batch's canonical bytes.
+inline constexpr std::string_view kAuditDomain = "dancu/audit/v1";
+
 // The signed bytes of a batch are verified with `key`; the batch, parsed. Corruption otherwise.
 Result<storage::Parsed<schema::AuditBatch>> VerifyAuditBatch(std::string_view signed_batch,
                                                              const storage::KeyLookup& keys);

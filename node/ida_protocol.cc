@@ -12,7 +12,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kRequestDomain = "dancu/ida-request/v1\n";
-constexpr std::string_view kAnswerDomain = "dancu/ida-answer/v1";
 constexpr size_t kMaxText = 128;
 
 kj::ArrayPtr<const kj::byte> Bytes(const uint8_t* data, size_t size) { return kj::arrayPtr(data, size); }
@@ -225,7 +224,9 @@ std::string SignAnswer(const Answer& a, const storage::SigningKey& key) {
   return storage::Canonicalize(signed_answer.asReader());
 }
 
-Result<Answer> VerifyAnswer(std::string_view signed_answer, std::string_view chain, const storage::PublicKey& root) {
+namespace {
+
+Result<Answer> CheckAnswer(std::string_view signed_answer, std::string_view chain, const storage::PublicKey& root) {
   auto outer = storage::Parsed<schema::SignedAnswer>::Parse(signed_answer, "signed answer");
   if (!outer.ok()) return outer.status();
   const std::string_view body = storage::AsView(outer->get().getAnswer());
@@ -261,6 +262,18 @@ Result<Answer> VerifyAnswer(std::string_view signed_answer, std::string_view cha
     return Status::Corruption("answer: the node's signature does not verify");
   }
   return answer;
+}
+
+}  // namespace
+
+Result<Answer> VerifyAnswer(std::string_view signed_answer, std::string_view chain, const storage::PublicKey& root) {
+  // Canonical bytes may still hold a field of the wrong kind or a text without its NUL: Cap'n Proto
+  // throws when it is read.
+  try {
+    return CheckAnswer(signed_answer, chain, root);
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string("answer: ") + e.getDescription().cStr());
+  }
 }
 
 }  // namespace dancu::node
