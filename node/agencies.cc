@@ -12,7 +12,6 @@ namespace dancu::node {
 
 namespace {
 
-constexpr std::string_view kDomain = "dancu/agency/v1";
 constexpr std::string_view kTokenDomain = "dancu/ida-token/v1";
 constexpr std::string_view kPrefix = "agency/";
 constexpr size_t kMaxProcedures = 1024;
@@ -71,7 +70,7 @@ std::string MakeAgencyCredential(const storage::SigningKey& root, const AgencyPo
   p.setIssuedAt(policy.issued_at);
   p.setRevoked(policy.revoked);
   const std::string body = storage::Canonicalize(p.asReader());
-  const storage::Signature sig = root.Sign(std::string(kDomain) + body);
+  const storage::Signature sig = root.Sign(std::string(kCredentialDomain) + body);
 
   capnp::MallocMessageBuilder out;
   auto credential = out.initRoot<schema::AgencyCredential>();
@@ -80,7 +79,9 @@ std::string MakeAgencyCredential(const storage::SigningKey& root, const AgencyPo
   return storage::Canonicalize(credential.asReader());
 }
 
-Result<AgencyPolicy> CheckAgencyCredential(std::string_view bytes, const storage::PublicKey& root) {
+namespace {
+
+Result<AgencyPolicy> CheckCredential(std::string_view bytes, const storage::PublicKey& root) {
   auto credential = storage::Parsed<schema::AgencyCredential>::Parse(bytes, "agency credential");
   if (!credential.ok()) return credential.status();
   const std::string_view body = storage::AsView(credential->get().getPolicy());
@@ -88,7 +89,7 @@ Result<AgencyPolicy> CheckAgencyCredential(std::string_view bytes, const storage
   if (sig_data.size() != 64) return Status::Corruption("agency credential: the signature is not 64 bytes");
   storage::Signature sig;
   std::copy(sig_data.begin(), sig_data.end(), sig.begin());
-  if (!storage::VerifySignature(root, std::string(kDomain) + std::string(body), sig)) {
+  if (!storage::VerifySignature(root, std::string(kCredentialDomain) + std::string(body), sig)) {
     return Status::Corruption("agency credential: not signed by this registry's root key");
   }
   auto parsed = storage::Parsed<schema::AgencyPolicy>::Parse(body, "agency policy");
@@ -114,6 +115,18 @@ Result<AgencyPolicy> CheckAgencyCredential(std::string_view bytes, const storage
   policy.issued_at = p.getIssuedAt();
   policy.revoked = p.getRevoked();
   return policy;
+}
+
+}  // namespace
+
+Result<AgencyPolicy> CheckAgencyCredential(std::string_view bytes, const storage::PublicKey& root) {
+  // Canonical bytes may still hold a field of the wrong kind or a text without its NUL: Cap'n Proto
+  // throws when it is read.
+  try {
+    return CheckCredential(bytes, root);
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string("agency credential: ") + e.getDescription().cStr());
+  }
 }
 
 std::array<uint8_t, 32> CitizenToken(const AgencyPolicy& agency, std::string_view citizen_no) {

@@ -51,6 +51,9 @@ uint64_t AgencyIdOf(const storage::PublicKey& key);
 std::string_view ClaimName(schema::Claim claim);
 std::optional<schema::Claim> ParseClaim(std::string_view name);
 
+// What the root key signs: kCredentialDomain || the policy's canonical bytes.
+inline constexpr std::string_view kCredentialDomain = "dancu/agency/v1";
+
 // Central's credential for `policy` (its id is set from its key), signed with the root key.
 std::string MakeAgencyCredential(const storage::SigningKey& root, const AgencyPolicy& policy);
 // Verifies a credential against `root`; its policy.

@@ -68,6 +68,11 @@ class AuditLog {
   Result<bool> Accept(std::string_view signed_batch);
   // Visits every entry held, origin by origin, oldest first, until `visit` returns false.
   Status Scan(const std::function<bool(uint64_t origin, uint64_t seq, schema::AuditEntry::Reader)>& visit) const;
+  // Visits this node's own entries audited at or after `since_ms` (ms since the Unix epoch), oldest
+  // first. Reads its batches back from the head to the first that begins before `since_ms`, then
+  // forward: the cost is the batches of that period, not the whole audit. FailedPrecondition on a
+  // read-only view; Corruption for a batch missing or unreadable.
+  Status ScanOwnSince(uint64_t since_ms, const std::function<void(schema::AuditEntry::Reader)>& visit) const;
 
  private:
   struct Pending {
@@ -83,6 +88,8 @@ class AuditLog {
   AuditLog(storage::Store& store, const storage::SigningKey* key, storage::KeyLookup keys)
       : store_(store), key_(key), keys_(std::move(keys)) {}
   void WriterLoop();
+  // The stored batch `seq` of `origin`, parsed.
+  Result<storage::Parsed<schema::AuditBatch>> ReadBatch(uint64_t origin, uint64_t seq) const;
   Status Commit(std::vector<Pending>& batch);
 
   storage::Store& store_;
@@ -97,6 +104,9 @@ class AuditLog {
   bool stop_ = false;
   std::thread writer_;
 };
+
+// What an origin signs: kAuditDomain || the batch's canonical bytes.
+inline constexpr std::string_view kAuditDomain = "dancu/audit/v1";
 
 // The signed bytes of a batch are verified with `key`; the batch, parsed. Corruption otherwise.
 Result<storage::Parsed<schema::AuditBatch>> VerifyAuditBatch(std::string_view signed_batch,

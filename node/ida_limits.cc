@@ -6,7 +6,7 @@
 namespace dancu::node {
 
 namespace {
-constexpr auto kHour = std::chrono::hours(1);
+constexpr auto kHour = IdaLimits::kWindow;
 
 uint64_t SecondsUntil(IdaLimits::Clock::duration d) {
   return std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(std::chrono::duration<double>(d).count())));

@@ -8,6 +8,9 @@
 // Transactions in flight (between their replay check and their durable audit) are held here too,
 // so two concurrent requests with one transaction id cannot both pass.
 //
+// State is in memory; a restarted node rebuilds it by admitting again, at their times, the
+// requests its audit says were answered in the last kWindow (IdaService::Create).
+//
 // Thread-safe (one mutex). No errors: decisions only.
 #pragma once
 
@@ -28,6 +31,7 @@ class IdaLimits {
  public:
   using Clock = std::chrono::steady_clock;
   static constexpr size_t kMaxCitizens = 1u << 20;
+  static constexpr std::chrono::hours kWindow{1};  // of the per-citizen counts
 
   // 0 if the request may go on, else the seconds to wait.
   uint64_t Admit(const AgencyPolicy& agency, const std::array<uint8_t, 32>& citizen, Clock::time_point now);

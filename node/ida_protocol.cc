@@ -12,7 +12,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kRequestDomain = "dancu/ida-request/v1\n";
-constexpr std::string_view kAnswerDomain = "dancu/ida-answer/v1";
 constexpr size_t kMaxText = 128;
 
 kj::ArrayPtr<const kj::byte> Bytes(const uint8_t* data, size_t size) { return kj::arrayPtr(data, size); }
@@ -44,19 +43,39 @@ Result<uint64_t> Time(const json& body) {
   return it->get<uint64_t>();
 }
 
+// The value `names` gives to the string member `key` of `object` (absent or null: `absent`, if
+// given); InvalidArgument naming `field` and the names allowed otherwise.
+template <typename E>
+Result<E> OneOf(const json& object, const char* key, std::string_view field,
+                std::initializer_list<std::pair<std::string_view, E>> names, std::optional<E> absent) {
+  auto it = object.find(key);
+  if ((it == object.end() || it->is_null()) && absent) return *absent;
+  if (it != object.end() && it->is_string()) {
+    for (const auto& [name, value] : names) {
+      if (it->get_ref<const std::string&>() == name) return value;
+    }
+  }
+  std::string allowed;
+  size_t i = 0;
+  for (const auto& [name, value] : names) {
+    allowed += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + std::string(name);
+    ++i;
+  }
+  return Status::InvalidArgument(std::string(field) + " must be " + allowed);
+}
+
 Result<NameClaim> ParseName(const json& claim) {
   if (!claim.is_object()) return Status::InvalidArgument("claims.full_name must be an object");
   NameClaim name;
   auto value = Text(claim, "value", true);
   if (!value.ok()) return value.status().WithContext("claims.full_name");
   name.value = *value;
-  const std::string match = claim.value("match", "exact");
-  if (match == "exact") {
-    name.match = NameMatch::kExact;
-  } else if (match == "folded") {
-    name.match = NameMatch::kFolded;
-  } else if (match == "fuzzy") {
-    name.match = NameMatch::kFuzzy;
+  auto match = OneOf<NameMatch>(claim, "match", "claims.full_name.match",
+                                {{"exact", NameMatch::kExact}, {"folded", NameMatch::kFolded}, {"fuzzy", NameMatch::kFuzzy}},
+                                NameMatch::kExact);
+  if (!match.ok()) return match.status();
+  name.match = *match;
+  if (name.match == NameMatch::kFuzzy) {
     if (claim.contains("min_score")) {
       if (!claim["min_score"].is_number()) return Status::InvalidArgument("claims.full_name.min_score must be a number");
       name.min_score = claim["min_score"].get<double>();
@@ -64,8 +83,6 @@ Result<NameClaim> ParseName(const json& claim) {
     if (!(name.min_score >= 0.5 && name.min_score <= 1.0)) {
       return Status::InvalidArgument("claims.full_name.min_score must be from 0.5 to 1");
     }
-  } else {
-    return Status::InvalidArgument("claims.full_name.match must be exact, folded or fuzzy");
   }
   return name;
 }
@@ -78,16 +95,11 @@ Result<DateClaim> ParseDate(const json& claim) {
   if (!value.ok()) return value.status().WithContext("claims.birth_date.value");
   DateClaim date;
   date.value = *value;
-  const std::string precision = claim.value("precision", "day");
-  if (precision == "day") {
-    date.precision = DatePrecision::kDay;
-  } else if (precision == "month") {
-    date.precision = DatePrecision::kMonth;
-  } else if (precision == "year") {
-    date.precision = DatePrecision::kYear;
-  } else {
-    return Status::InvalidArgument("claims.birth_date.precision must be day, month or year");
-  }
+  auto precision = OneOf<DatePrecision>(
+      claim, "precision", "claims.birth_date.precision",
+      {{"day", DatePrecision::kDay}, {"month", DatePrecision::kMonth}, {"year", DatePrecision::kYear}}, DatePrecision::kDay);
+  if (!precision.ok()) return precision.status();
+  date.precision = *precision;
   const bool enough = date.precision == DatePrecision::kYear    ? date.value.year != 0
                       : date.precision == DatePrecision::kMonth ? date.value.month != 0
                                                                 : date.value.complete();
@@ -157,13 +169,10 @@ Result<VerifyRequest> ParseVerifyRequest(std::string_view body) {
       if (!date.ok()) return date.status();
       r.birth_date = *date;
     } else if (key == "sex") {
-      if (value == "male") {
-        r.sex = schema::Sex::MALE;
-      } else if (value == "female") {
-        r.sex = schema::Sex::FEMALE;
-      } else {
-        return Status::InvalidArgument("claims.sex must be male or female");
-      }
+      auto sex = OneOf<schema::Sex>(*claims, "sex", "claims.sex",
+                                    {{"male", schema::Sex::MALE}, {"female", schema::Sex::FEMALE}}, std::nullopt);
+      if (!sex.ok()) return sex.status();
+      r.sex = *sex;
     } else if (key == "alive") {
       if (!value.is_boolean()) return Status::InvalidArgument("claims.alive must be true or false");
       r.alive = value.get<bool>();
@@ -215,7 +224,9 @@ std::string SignAnswer(const Answer& a, const storage::SigningKey& key) {
   return storage::Canonicalize(signed_answer.asReader());
 }
 
-Result<Answer> VerifyAnswer(std::string_view signed_answer, std::string_view chain, const storage::PublicKey& root) {
+namespace {
+
+Result<Answer> CheckAnswer(std::string_view signed_answer, std::string_view chain, const storage::PublicKey& root) {
   auto outer = storage::Parsed<schema::SignedAnswer>::Parse(signed_answer, "signed answer");
   if (!outer.ok()) return outer.status();
   const std::string_view body = storage::AsView(outer->get().getAnswer());
@@ -251,6 +262,18 @@ Result<Answer> VerifyAnswer(std::string_view signed_answer, std::string_view cha
     return Status::Corruption("answer: the node's signature does not verify");
   }
   return answer;
+}
+
+}  // namespace
+
+Result<Answer> VerifyAnswer(std::string_view signed_answer, std::string_view chain, const storage::PublicKey& root) {
+  // Canonical bytes may still hold a field of the wrong kind or a text without its NUL: Cap'n Proto
+  // throws when it is read.
+  try {
+    return CheckAnswer(signed_answer, chain, root);
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string("answer: ") + e.getDescription().cStr());
+  }
 }
 
 }  // namespace dancu::node

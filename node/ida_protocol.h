@@ -29,6 +29,8 @@ namespace dancu::node {
 inline constexpr std::string_view kAgencyHeader = "X-Dancu-Agency";
 inline constexpr std::string_view kSignatureHeader = "X-Dancu-Signature";
 inline constexpr size_t kMaxRequestBytes = 16u << 10;
+// What a node signs: kAnswerDomain || the IdaAnswer's canonical bytes.
+inline constexpr std::string_view kAnswerDomain = "dancu/ida-answer/v1";
 
 // "dancu/ida-request/v1\n" || path || "\n" || body: the signature binds the endpoint and the body.
 std::string RequestSignedBytes(std::string_view path, std::string_view body);

@@ -31,26 +31,59 @@ std::string EmptyRecord() {
 
 }  // namespace
 
-std::string TransactionKey(uint64_t agency, std::string_view transaction_id) {
-  return "ida/tx/" + NodeIdHex(agency) + "/" + std::string(transaction_id);
-}
-
-Result<std::unique_ptr<IdaService>> IdaService::Create(Node& node, WallClock wall) {
+Result<std::unique_ptr<IdaService>> IdaService::Create(Node& node, WallClock wall, IdaOptions options) {
+  if (options.receipt_retention_ms < kMinRetentionMs) {
+    return Status::InvalidArgument("receipts must be kept at least a day (replayed transaction ids are refused by them)");
+  }
   auto key = node.signing_key();
   if (!key.ok()) return key.status();
   auto chain = node.OwnChain();
   if (!chain.ok()) return chain.status();
   if (!wall) wall = [] { return storage::HybridClock::SystemMillis(); };
-  return std::unique_ptr<IdaService>(new IdaService(node, **key, *chain, std::move(wall)));
+  std::unique_ptr<IdaService> service(new IdaService(node, **key, *chain, std::move(wall), options));
+  Status restored = service->RestoreLimits();
+  if (!restored.ok()) return restored.WithContext("rebuilding the rate limits from the audit");
+  return service;
 }
 
-IdaService::IdaService(Node& node, const storage::SigningKey& key, std::string chain, WallClock wall)
+IdaService::IdaService(Node& node, const storage::SigningKey& key, std::string chain, WallClock wall,
+                       IdaOptions options)
     : node_(node),
       key_(key),
       chain_(std::move(chain)),
       chain_hash_(storage::Blake2b256(chain_)),
       wall_(std::move(wall)),
-      empty_record_(EmptyRecord()) {}
+      empty_record_(EmptyRecord()),
+      options_(options) {}
+
+Status IdaService::RestoreLimits() {
+  const uint64_t wall_now = wall_();
+  const auto steady_now = IdaLimits::Clock::now();
+  const uint64_t window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(IdaLimits::kWindow).count();
+  const uint64_t since = wall_now > window_ms ? wall_now - window_ms : 0;
+  std::map<uint64_t, std::optional<AgencyPolicy>> policies;
+  uint64_t at = since;
+  return node_.audit().ScanOwnSince(since, [&](schema::AuditEntry::Reader e) {
+    // Only answered requests passed the limits; the others took nothing from them.
+    if (e.getOutcome() != schema::AuditOutcome::YES && e.getOutcome() != schema::AuditOutcome::NO) return;
+    auto [it, added] = policies.try_emplace(e.getAgencyId());
+    if (added) it->second = node_.agencies().Find(e.getAgencyId());
+    if (!it->second || e.getToken().size() != 32) return;
+    std::array<uint8_t, 32> token{};
+    std::copy(e.getToken().begin(), e.getToken().end(), token.begin());
+    at = std::clamp<uint64_t>(e.getAt(), at, wall_now);  // in order, never in the future
+    (void)limits_.Admit(*it->second, token, steady_now - std::chrono::milliseconds(wall_now - at));
+  });
+}
+
+void IdaService::PruneIfDue(uint64_t now) {
+  uint64_t due = next_prune_.load();
+  if (now < due || !next_prune_.compare_exchange_strong(due, now + kPruneEveryMs)) return;
+  if (now <= options_.receipt_retention_ms) return;
+  auto pruned = PruneReceipts(node_.store(), now - options_.receipt_retention_ms, kMaxPrunedPerCall);
+  // More left (or a failed write): the next request prunes again.
+  if (!pruned.ok() || *pruned == kMaxPrunedPerCall) next_prune_ = now;
+}
 
 std::optional<AgencyPolicy> IdaService::Authenticate(std::string_view path, std::string_view agency,
                                                      std::string_view signature, std::string_view body,
@@ -130,7 +163,6 @@ IdaReply IdaService::Verify(std::string_view agency, std::string_view signature,
                                    "this agency may not ask about " + std::string(ClaimName(claim))));
     }
   }
-  const std::string tx_key = TransactionKey(policy->id, request->transaction_id);
   if (!limits_.Begin(policy->id, request->transaction_id)) {
     record.outcome = schema::AuditOutcome::REPLAYED;
     return Audited(record, Error(409, "replayed", "this transaction id is being answered already"));
@@ -141,7 +173,7 @@ IdaReply IdaService::Verify(std::string_view agency, std::string_view signature,
     const std::string& id;
     ~EndGuard() { limits.End(agency, id); }
   } end{limits_, policy->id, request->transaction_id};
-  auto answered = node_.store().GetMeta(tx_key);
+  auto answered = FindReceipt(node_.store(), policy->id, request->transaction_id);
   if (!answered.ok()) return Error(503, "unavailable", answered.status().message());
   if (answered->has_value()) {
     record.outcome = schema::AuditOutcome::REPLAYED;
@@ -174,12 +206,14 @@ IdaReply IdaService::Verify(std::string_view agency, std::string_view signature,
   IdaReply reply{200, json{{"decision", answer.yes ? "yes" : "no"},
                            {"answer", storage::ToHex(signed_answer)},
                            {"chain", storage::ToHex(chain_)}}.dump()};
-  std::vector<std::pair<std::string, std::string>> rows = {{tx_key, signed_answer}};
+  auto rows = ReceiptRows(policy->id, request->transaction_id, now, signed_answer);
   if (found) {
     rows.push_back(VerificationRow(record_id, policy->id, request->transaction_id,
                                    {now, policy->name, request->procedure, answer.yes}));
   }
-  return Audited(record, std::move(reply), std::move(rows));
+  IdaReply answered_reply = Audited(record, std::move(reply), std::move(rows));
+  PruneIfDue(now);
+  return answered_reply;
 }
 
 IdaReply IdaService::Receipt(std::string_view agency, std::string_view signature, std::string_view body) {
@@ -192,7 +226,7 @@ IdaReply IdaService::Receipt(std::string_view agency, std::string_view signature
   if ((now > request->time_ms ? now - request->time_ms : request->time_ms - now) > kMaxSkewMs) {
     return Error(400, "stale", "the request's time is more than 5 minutes from this node's clock");
   }
-  auto answered = node_.store().GetMeta(TransactionKey(policy->id, request->transaction_id));
+  auto answered = FindReceipt(node_.store(), policy->id, request->transaction_id);
   if (!answered.ok()) return Error(503, "unavailable", answered.status().message());
   if (!answered->has_value()) return Error(404, "not_found", "this node answered no such transaction of this agency");
   return {200, json{{"answer", storage::ToHex(**answered)}, {"chain", storage::ToHex(chain_)}}.dump()};

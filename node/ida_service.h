@@ -12,11 +12,19 @@
 // An unknown citizen number is answered exactly as a mismatch: decision no, the same fields (all
 // false), a token, after the same work on an empty record.
 //
+// Receipts (node/ida_receipts.h) are kept for `receipt_retention_ms`: at most once a minute, the
+// request being answered then also deletes those older (at most kMaxPrunedPerCall per pass), so
+// the rows kept stay bounded by the retention, not by the node's whole history.
+//
+// Rate limits (node/ida_limits.h) survive a restart: Create rebuilds them from the audit's last
+// hour of answered requests.
+//
 // Ownership: borrows the Node (opened with its keys, certificate installed), which must outlive
 // it. Thread-safe: requests are served concurrently. Errors: answered as HTTP statuses with a JSON
 // {"error": {"code", "message"}} body; a failed audit write is 503 and nothing is answered.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -25,9 +33,14 @@
 
 #include "node/ida_limits.h"
 #include "node/ida_protocol.h"
+#include "node/ida_receipts.h"
 #include "node/node.h"
 
 namespace dancu::node {
+
+struct IdaOptions {
+  uint64_t receipt_retention_ms = kDefaultReceiptRetentionMs;  // at least kMinRetentionMs
+};
 
 struct IdaReply {
   int status = 200;
@@ -40,8 +53,12 @@ class IdaService {
   static constexpr uint64_t kMaxSkewMs = 5 * 60 * 1000;
   using WallClock = std::function<uint64_t()>;  // ms since the Unix epoch
 
-  // FailedPrecondition when the node was opened without its keys or has no certificate.
-  static Result<std::unique_ptr<IdaService>> Create(Node& node, WallClock wall = nullptr);
+  static constexpr uint64_t kPruneEveryMs = 60 * 1000;
+  static constexpr size_t kMaxPrunedPerCall = 4096;
+
+  // FailedPrecondition when the node was opened without its keys or has no certificate;
+  // InvalidArgument for a retention under kMinRetentionMs.
+  static Result<std::unique_ptr<IdaService>> Create(Node& node, WallClock wall = nullptr, IdaOptions options = {});
 
   // POST /ida/v1/verify and /ida/v1/receipt: the headers X-Dancu-Agency and X-Dancu-Signature
   // and the body as received.
@@ -49,7 +66,12 @@ class IdaService {
   IdaReply Receipt(std::string_view agency, std::string_view signature, std::string_view body);
 
  private:
-  IdaService(Node& node, const storage::SigningKey& key, std::string chain, WallClock wall);
+  IdaService(Node& node, const storage::SigningKey& key, std::string chain, WallClock wall, IdaOptions options);
+  // Admits again the requests this node's audit says it answered in the last IdaLimits::kWindow,
+  // at their times: the rate limits continue where the last run left them.
+  Status RestoreLimits();
+  // Prunes the receipts older than the retention if a pass is due at `now`.
+  void PruneIfDue(uint64_t now);
   // The agency whose signature over `path` and `body` verifies; 401 otherwise (in `refusal`).
   std::optional<AgencyPolicy> Authenticate(std::string_view path, std::string_view agency,
                                            std::string_view signature, std::string_view body, IdaReply* refusal);
@@ -65,10 +87,9 @@ class IdaService {
   const storage::Hash256 chain_hash_;
   const WallClock wall_;
   const std::string empty_record_;  // canonical RecordState of no one, matched for unknown numbers
+  const IdaOptions options_;
+  std::atomic<uint64_t> next_prune_{0};  // ms since the Unix epoch
   IdaLimits limits_;
 };
-
-// The store metadata key under which the signed answer of an agency's transaction is kept.
-std::string TransactionKey(uint64_t agency, std::string_view transaction_id);
 
 }  // namespace dancu::node

@@ -136,10 +136,15 @@ Status Session::Dispatch(wire::Message::Reader message, std::vector<std::string>
           break;
         }
         host_.Log("peer reports: " + std::string(message.getError().getText().cStr()));
-        if (message.getError().getCode() == wire::ErrorCode::NOT_AUTHORIZED ||
-            message.getError().getCode() == wire::ErrorCode::UNSUPPORTED_VERSION) {
+        if (message.getError().getCode() == wire::ErrorCode::NOT_AUTHORIZED) {
           return Status::PermissionDenied("the peer refused this session: " +
                                           std::string(message.getError().getText().cStr()));
+        }
+        if (message.getError().getCode() == wire::ErrorCode::UNSUPPORTED_VERSION) {
+          return Status::PermissionDenied("the peer refused this node's protocol version " +
+                                          std::to_string(wire::PROTOCOL_VERSION) + ": " +
+                                          std::string(message.getError().getText().cStr()) +
+                                          " (upgrade the older of the two nodes)");
         }
         if (message.getError().getCode() == wire::ErrorCode::INTERNAL) {
           return Status::IOError("the peer failed: " + std::string(message.getError().getText().cStr()));
@@ -154,10 +159,12 @@ Status Session::Dispatch(wire::Message::Reader message, std::vector<std::string>
 
 Status Session::OnHello(wire::Hello::Reader hello, std::vector<std::string>& out) {
   if (hello.getProtocolVersion() != wire::PROTOCOL_VERSION) {
-    Emit(EncodeError(wire::ErrorCode::UNSUPPORTED_VERSION, "protocol version " +
-                                                               std::to_string(hello.getProtocolVersion())),
+    const std::string versions = "protocol version " + std::to_string(hello.getProtocolVersion()) +
+                                 ", this node speaks " + std::to_string(wire::PROTOCOL_VERSION);
+    Emit(EncodeError(wire::ErrorCode::UNSUPPORTED_VERSION,
+                     "your node speaks " + versions + ": upgrade the older of the two nodes"),
          out);
-    return Status::FailedPrecondition("the peer speaks protocol version " + std::to_string(hello.getProtocolVersion()));
+    return Status::FailedPrecondition("the peer speaks " + versions + ": upgrade the older of the two nodes");
   }
   Result<PeerIdentity> peer = Status::NotFound("");
   if (hello.getCertificateChain().size() == 0) {

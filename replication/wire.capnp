@@ -17,8 +17,11 @@ $Cxx.namespace("dancu::wire");
 using Version = import "/storage/change.capnp".Version;
 
 # The version of this schema and of the exchange built on it; a node refuses a peer whose
-# version it does not speak (Error.code = unsupportedVersion).
-const protocolVersion :UInt32 = 1;
+# version it does not speak (Error.code = unsupportedVersion, saying which versions and to upgrade
+# the older node). 1: the first. 2: agency verification's audit (the auditHeld and audit messages)
+# and Reference.agencies; a node of version 1 would refuse those as unknown in mid-session, so
+# it is refused at its hello instead.
+const protocolVersion :UInt32 = 2;
 
 struct Message {
   union {

@@ -504,6 +504,14 @@ Status Store::PutMetas(const std::vector<std::pair<std::string, std::string>>& r
   return WriteDurably(batch, "writing metadata");
 }
 
+Status Store::DeleteMetas(const std::vector<std::string>& keys, std::string_view range_begin,
+                          std::string_view range_end) {
+  rocksdb::WriteBatch batch;
+  for (const std::string& key : keys) batch.Delete(cf_->meta, Slice(key));
+  if (range_begin < range_end) batch.DeleteRange(cf_->meta, Slice(range_begin), Slice(range_end));
+  return WriteDurably(batch, "deleting metadata");
+}
+
 Status Store::WriteDurably(rocksdb::WriteBatch& batch, std::string_view what) {
   DANCU_RETURN_IF_ERROR(health_->BeforeWrite());
   // RocksDB 7.8 resumes from a failed write-ahead-log write (WriteHealth) by flushing the memtables,

@@ -319,6 +319,8 @@ class Store {
   Status DeleteMeta(std::string_view key);
   // Several metadata rows in one durable write: all of them, or none (a group commit).
   Status PutMetas(const std::vector<std::pair<std::string, std::string>>& rows);
+  // Deletes `keys` and every key in [range_begin, range_end) in one durable write.
+  Status DeleteMetas(const std::vector<std::string>& keys, std::string_view range_begin, std::string_view range_end);
   Status ScanMeta(std::string_view prefix,
                   const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 

@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "node/console/connection_stream.h"
+#include "node/console/http_json.h"
 
 namespace dancu::console {
 
@@ -216,6 +217,23 @@ bool IsLoopback(const std::string& host) {
 }
 
 bool ConsoleServer::CutOff() { return t_stream != nullptr && t_stream->cut_off(); }
+
+void ConsoleServer::SetJsonErrors() {
+  set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    SendError(res, 500, "internal", "the request failed inside the node");
+  });
+  set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (CutOff()) res.status = 413;
+    if (!res.body.empty()) return;
+    if (res.status == 404) {
+      SendError(res, 404, "not_found", "no such resource: " + req.path);
+    } else if (res.status == 413) {
+      SendError(res, 413, "too_large", "the request body is too large");
+    } else if (res.status >= 400) {
+      SendError(res, res.status, "bad_request", "the request was refused");
+    }
+  });
+}
 
 bool ConsoleServer::process_and_close_socket(socket_t sock) {
   const std::string address = PeerAddress(sock);

@@ -70,6 +70,10 @@ class ConsoleServer : public httplib::Server {
   // For the error handler: whether the request being answered on this thread had its body cut
   // off at the limit (its answer is then 413).
   static bool CutOff();
+  // Answers every error as JSON {"error": {"code", "message"}} (node/console/http_json.h): an
+  // exception in a handler 500 internal; a body cut off (CutOff) 413 too_large; an unknown path
+  // 404 not_found; any other refusal left without a body 400-599 bad_request. Call before Run.
+  void SetJsonErrors();
 
  private:
   struct Connection {

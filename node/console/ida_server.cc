@@ -14,10 +14,6 @@ void Send(httplib::Response& res, const node::IdaReply& reply) {
   res.set_content(reply.body, "application/json");
 }
 
-void SendError(httplib::Response& res, int status, const std::string& code, const std::string& message) {
-  Send(res, {status, "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}", 0});
-}
-
 }  // namespace
 
 struct IdaServer::Parts {
@@ -39,7 +35,7 @@ Status IdaServer::Bind() {
                                    " is not a loopback address: serving agencies needs TLS (dancu serve "
                                    "--tls-cert FILE --tls-key FILE)");
   }
-  auto service = node::IdaService::Create(node_);
+  auto service = node::IdaService::Create(node_, nullptr, options_.service);
   if (!service.ok()) return service.status().WithContext("agency verification");
   parts_->service = std::move(service.value());
   ConsoleServer& server = parts_->server;
@@ -53,9 +49,7 @@ Status IdaServer::Bind() {
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Content-Type-Options", "nosniff");
   });
-  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    SendError(res, 500, "internal", "the request failed inside the node");
-  });
+  server.SetJsonErrors();
   node::IdaService& ida = *parts_->service;
   auto header = [](const httplib::Request& req, std::string_view name) {
     return req.get_header_value(std::string(name));
@@ -65,17 +59,6 @@ Status IdaServer::Bind() {
   });
   server.Post("/ida/v1/receipt", [&ida, header](const httplib::Request& req, httplib::Response& res) {
     Send(res, ida.Receipt(header(req, node::kAgencyHeader), header(req, node::kSignatureHeader), req.body));
-  });
-  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (ConsoleServer::CutOff()) res.status = 413;
-    if (!res.body.empty()) return;
-    if (res.status == 404) {
-      SendError(res, 404, "not_found", "no such resource: " + req.path);
-    } else if (res.status == 413) {
-      SendError(res, 413, "too_large", "the request body is too large");
-    } else if (res.status >= 400) {
-      SendError(res, res.status, "bad_request", "the request was refused");
-    }
   });
   return server.Bind(options_.host, options_.port, &port_);
 }

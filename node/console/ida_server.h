@@ -25,6 +25,7 @@ struct IdaServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;
   std::string tls_cert, tls_key;  // PEM files; both or neither
+  node::IdaOptions service;       // receipts' retention
 };
 
 class IdaServer {

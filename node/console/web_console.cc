@@ -104,10 +104,8 @@ void WebConsole::AddRoutes() {
     if (req.path.rfind("/api/", 0) == 0) res.set_header("Cache-Control", "no-store");
   });
 
-  server.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        SendError(res, 500, "internal", "the request failed inside the node");
-      });
+  // Errors answer JSON, also for an unknown path or method under /api/.
+  server.SetJsonErrors();
 
   AddAuthRoutes(server, ctx);
   AddResidentRoutes(server, ctx);
@@ -130,18 +128,6 @@ void WebConsole::AddRoutes() {
              [serve_asset](const httplib::Request& req, httplib::Response& res) {
                serve_asset(req.matches[1], res);
              });
-  // An unknown path or method under /api/ answers JSON too.
-  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (ConsoleServer::CutOff()) res.status = 413;
-    if (!res.body.empty()) return;
-    if (res.status == 404) {
-      SendError(res, 404, "not_found", "no such resource: " + req.path);
-    } else if (res.status == 413) {
-      SendError(res, 413, "too_large", "the request body is too large");
-    } else if (res.status >= 400) {
-      SendError(res, res.status, "bad_request", "the request was refused");
-    }
-  });
 }
 
 }  // namespace dancu::console

@@ -17,7 +17,10 @@
 #include "devices/card/dg13.h"
 #include "devices/card/lds.h"
 #include "devices/identify/template.h"
+#include "node/agencies.h"
+#include "node/audit_log.h"
 #include "node/certificates.h"
+#include "node/ida_protocol.h"
 #include "node/key_file.h"
 #include "node/node_config.h"
 #include "replication/bundle.capnp.h"
@@ -163,6 +166,72 @@ std::string Print() {
   return out;
 }
 
+// The signed body of `signed_bytes`, a canonical T whose body field `get_body` reads.
+template <typename T, typename GetBody>
+std::string BodyOf(const std::string& signed_bytes, GetBody get_body) {
+  auto parsed = Must(storage::Parsed<T>::Parse(signed_bytes, "signed"), "signed");
+  return std::string(storage::AsView(get_body(parsed.get())));
+}
+
+// A credential of an agency whose key comes from `seed_byte`, signed by the seed origin.
+std::string Credential(uint8_t seed_byte, bool revoked) {
+  storage::Seed seed;
+  seed.fill(seed_byte);
+  node::AgencyPolicy policy;
+  policy.name = "Bảo hiểm xã hội";
+  policy.key = storage::SigningKey::FromSeed(seed).public_key();
+  policy.procedures = {"1.001234", "2.000001"};
+  policy.claims = {schema::Claim::FULL_NAME, schema::Claim::BIRTH_DATE, schema::Claim::ALIVE};
+  policy.per_field_results = true;
+  policy.rate_per_second = 50;
+  policy.per_citizen_per_hour = 10;
+  policy.valid_from = policy.issued_at = kSeedNowMs;
+  policy.valid_until = kSeedNowMs + 365ull * 24 * 3600 * 1000;
+  policy.token_salt.fill(0x42);
+  policy.revoked = revoked;
+  return node::MakeAgencyCredential(SeedOriginKey(), policy);
+}
+
+// The seed origin's first audit batch: two entries, signed.
+std::string AuditBatch() {
+  const storage::SigningKey key = SeedOriginKey();
+  capnp::MallocMessageBuilder message;
+  auto batch = message.initRoot<schema::AuditBatch>();
+  batch.setOrigin(key.node_id());
+  batch.setSeq(1);
+  const std::string zeros(32, '\0'), token(32, '\x07');
+  auto bytes = [](const std::string& s) { return kj::arrayPtr(reinterpret_cast<const kj::byte*>(s.data()), s.size()); };
+  batch.setPrevHash(bytes(zeros));
+  auto entries = batch.initEntries(2);
+  for (unsigned i = 0; i < 2; ++i) {
+    entries[i].setAgencyId(0x1234567890abcdefull);
+    entries[i].setTransactionId("bhxh-2026-00012" + std::to_string(i));
+    entries[i].setProcedure("1.001234");
+    entries[i].setOperator("can.bo.7");
+    entries[i].setToken(bytes(token));
+    entries[i].setOutcome(i == 0 ? schema::AuditOutcome::YES : schema::AuditOutcome::RATE_LIMITED);
+    entries[i].setRequestHash(bytes(token));
+    entries[i].setAt(kSeedNowMs + i);
+    entries[i].setConsentMode("signed-form");
+    entries[i].setConsentHash(bytes(zeros));
+  }
+  const std::string body = storage::Canonicalize(batch.asReader());
+  const storage::Signature sig = key.Sign(std::string(node::kAuditDomain) + body);
+  capnp::MallocMessageBuilder out;
+  auto signed_batch = out.initRoot<schema::SignedAuditBatch>();
+  signed_batch.setBatch(bytes(body));
+  signed_batch.setSignature(kj::arrayPtr(sig.data(), sig.size()));
+  return storage::Canonicalize(signed_batch.asReader());
+}
+
+// fuzz_ida_answer's input: mode, the answer's length (2 bytes, big-endian), the answer, the chain.
+std::string AnswerInput(char mode, const std::string& answer, const std::string& chain) {
+  std::string input(1, mode);
+  input.push_back(static_cast<char>(answer.size() >> 8));
+  input.push_back(static_cast<char>(answer.size() & 0xff));
+  return input + answer + chain;
+}
+
 void WriteAll() {
   const storage::SigningKey key = SeedOriginKey();
   const auto whole = Segment(key, 1, 3), tail = Segment(key, 2, 3);
@@ -241,6 +310,45 @@ void WriteAll() {
 
   Write("fuzz_photo", "jpeg", tools::fixtures::SamplePhoto(tools::fixtures::PhotoEncoding::kJpeg, 240, 240, 1));
   Write("fuzz_photo", "png", tools::fixtures::SamplePhoto(tools::fixtures::PhotoEncoding::kPng, 240, 240, 2));
+
+  // Agency verification: credentials, audit batches, signed answers, requests. Each signed input is
+  // written as is (mode byte 0) and as its body for the fuzzer to sign (mode byte 1).
+  auto policy_of = [](schema::AgencyCredential::Reader c) { return c.getPolicy(); };
+  for (const auto& [name, credential] : {std::pair{"active", Credential(0x21, false)}, {"revoked", Credential(0x22, true)}}) {
+    Write("fuzz_agency_credential", name, std::string(1, '\0') + credential);
+    Write("fuzz_agency_credential", std::string(name) + "_policy",
+          "\x01" + BodyOf<schema::AgencyCredential>(credential, policy_of));
+  }
+  const std::string batch = AuditBatch();
+  Write("fuzz_audit_batch", "two_entries", std::string(1, '\0') + batch);
+  Write("fuzz_audit_batch", "two_entries_body",
+        "\x01" + BodyOf<schema::SignedAuditBatch>(batch, [](auto b) { return b.getBatch(); }));
+  Write("fuzz_message", "audit_held", replication::EncodeAuditHeld({{key.node_id(), 1}}));
+  Write("fuzz_message", "audit", replication::EncodeAudit({batch}));
+
+  node::Answer answer;
+  answer.node = key.node_id();
+  answer.agency_id = 0x1234567890abcdefull;
+  answer.transaction_id = "bhxh-2026-000123";
+  answer.yes = true;
+  answer.fields = {{schema::Claim::FULL_NAME, true}, {schema::Claim::BIRTH_DATE, false}};
+  answer.token.fill(0x07);
+  answer.answered_at = kSeedNowMs;
+  answer.data_as_of = kSeedNowMs - 3600 * 1000;
+  answer.chain_hash = storage::Blake2b256(root_chain);
+  const std::string signed_answer = node::SignAnswer(answer, key);
+  Write("fuzz_ida_answer", "yes", AnswerInput('\0', signed_answer, root_chain));
+  Write("fuzz_ida_answer", "yes_body",
+        AnswerInput('\x01', BodyOf<schema::SignedAnswer>(signed_answer, [](auto a) { return a.getAnswer(); }),
+                    root_chain));
+
+  Write("fuzz_ida_request", "verify",
+        R"({"transaction_id": "bhxh-2026-000123", "time": 1796291300957, "procedure": "1.001234", )"
+        R"("operator": "can.bo.7", "consent": {"mode": "signed-form", "evidence_hash": )"
+        R"("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"}, "citizen_no": "001085000001", )"
+        R"("claims": {"full_name": {"value": "Nguyễn Văn An", "match": "fuzzy", "min_score": 0.85}, )"
+        R"("birth_date": {"value": "1985-03", "precision": "month"}, "sex": "male", "alive": true}})");
+  Write("fuzz_ida_request", "receipt", R"({"transaction_id": "bhxh-2026-000123", "time": 1796291300957})");
 }
 
 }  // namespace

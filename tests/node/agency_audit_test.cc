@@ -5,6 +5,10 @@
 
 #include "node/agencies.h"
 #include "node/audit_log.h"
+#include "node/session_host.h"
+#include "replication/messages.h"
+#include "replication/session.h"
+#include "storage/canonical.h"
 #include "tests/support/test_network.h"
 
 namespace dancu::testing {
@@ -117,6 +121,35 @@ TEST_CASE("agency_credentials: verified against the root, replicated down, a rev
   CHECK(net.commune_b().agencies().Find(id)->revoked);
   net.Sync(net.district(), net.central());
   CHECK(net.district().agencies().Find(id)->revoked);
+}
+
+TEST_CASE("agency_protocol: a node of protocol version 1 (before the audit messages) is refused at its hello, saying why") {
+  TestNetwork net;
+  node::NodeSessionHost host(net.central(), [](std::string_view) {}, [] { return kTestNowMs; });
+  replication::Session central(host, {});
+  (void)central.Start();
+  capnp::MallocMessageBuilder message;
+  auto hello = message.initRoot<wire::Message>().initHello();
+  hello.setNodeId(net.district().config().node_id);
+  hello.setProtocolVersion(1);
+  auto answered = central.OnFrame(storage::Canonicalize(message.getRoot<wire::Message>().asReader()));
+  REQUIRE_FALSE(answered.ok());
+  CHECK(answered.status().message().find("protocol version 1, this node speaks 2") != std::string::npos);
+  // The old node is told why, in an Error it understands.
+  auto farewell = central.TakeFarewell();
+  REQUIRE(farewell.size() == 1);
+  auto error = replication::DecodeMessage(farewell[0]);
+  REQUIRE(error.ok());
+  REQUIRE(error->get().which() == wire::Message::ERROR);
+  CHECK(error->get().getError().getCode() == wire::ErrorCode::UNSUPPORTED_VERSION);
+  CHECK(std::string(error->get().getError().getText().cStr()).find("upgrade the older") != std::string::npos);
+
+  // This build, refused by an old peer: the session ends saying so.
+  replication::Session district(host, {});
+  (void)district.Start();
+  auto refused = district.OnFrame(replication::EncodeError(wire::ErrorCode::UNSUPPORTED_VERSION, "protocol version 2"));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("refused this node's protocol version 2") != std::string::npos);
 }
 
 }  // namespace

@@ -487,6 +487,34 @@ TEST_CASE("agency_rate_limits: per citizen and per agency with Retry-After; an e
   CHECK(tokens.size() >= static_cast<size_t>(limited) - 1);
 }
 
+TEST_CASE("agency_rate_limits: a restarted node rebuilds its limits from the audit, so an exhausted one still refuses") {
+  World world;
+  auto args = world.registry.TlsArgs();
+  args.insert(args.begin(), {"--ida", "127.0.0.1:0"});
+  {
+    ServeProcess server(world.central, args);
+    Client slow(IdaUrl(server), world.slow);
+    for (int i = 0; i < 3; ++i) Checked(slow.Verify(slow.Request(kAn, {{"sex", "male"}})), world.root);
+    CHECK(slow.Verify(slow.Request(kAn, {{"sex", "male"}}))->status == 429);
+    REQUIRE(server.Stop() == 0);
+  }
+  ServeProcess server(world.central, args);
+  Client slow(IdaUrl(server), world.slow);
+  auto after_restart = [&](const std::string& citizen_no, json claims) {  // ids the first run did not use
+    json request = slow.Request(citizen_no, std::move(claims));
+    request["transaction_id"] = "restarted-" + request["transaction_id"].get<std::string>();
+    return request;
+  };
+  auto res = slow.Verify(after_restart(kAn, {{"sex", "male"}}));
+  REQUIRE(res);
+  CHECK(res->status == 429);
+  CHECK(ErrorCode(res) == "rate_limited");
+  CHECK(std::stoi(res->get_header_value("Retry-After")) > 60);
+  // Another citizen is still answered: the agency's own rate was not used up.
+  Checked(slow.Verify(after_restart(kLan, {{"sex", "female"}})), world.root);
+  REQUIRE(server.Stop() == 0);
+}
+
 // `dancu serve --listen` on `data` (and its console on a free port); its replication address.
 std::string ListenAddress(const ServeProcess& server) {
   std::smatch match;

@@ -164,7 +164,7 @@ int Run(const Options& o) {
     std::cerr << "openssl req failed\n";
     return 1;
   }
-  console::IdaServer server(**node, {"127.0.0.1", 0, cert, key});
+  console::IdaServer server(**node, {"127.0.0.1", 0, cert, key, {}});
   Check(server.Bind(), "bind");
   std::thread serving([&] { server.Run(); });
   std::vector<std::unique_ptr<httplib::Client>> clients;

@@ -95,9 +95,25 @@ void AddClientOptions(CLI::App* cmd, ClientOptions& o) {
   cmd->add_flag("--json", o.json, "machine-readable output");
 }
 
-// POSTs a signed body to `path`; the response, or an error naming the failure.
-Result<httplib::Result> Post(const ClientOptions& o, const storage::SigningKey& key, const std::string& path,
-                             const std::string& body) {
+// What an agency client signs with and checks against.
+struct ClientKeys {
+  storage::SigningKey key;
+  storage::PublicKey root;
+};
+
+Result<ClientKeys> ReadClientKeys(const ClientOptions& o) {
+  auto key = ReadAgencyKey(o.key_file);
+  if (!key.ok()) return key.status();
+  auto root = ParseKey(o.root, "--root");
+  if (!root.ok()) return root.status();
+  return ClientKeys{std::move(key.value()), *root};
+}
+
+// POSTs `body` to `path` signed with the agency's key; the 200 answer's JSON, or an error naming
+// the failure: IOError when the node cannot be reached, NotFound for 404, PermissionDenied for
+// any other refusal (with the node's code, message and Retry-After).
+Result<json> PostSigned(const ClientOptions& o, const storage::SigningKey& key, const std::string& path,
+                        const std::string& body) {
   httplib::Client client(o.url);
   client.set_connection_timeout(std::chrono::seconds(10));
   client.set_read_timeout(std::chrono::seconds(30));
@@ -109,7 +125,14 @@ Result<httplib::Result> Post(const ClientOptions& o, const storage::SigningKey& 
                               {std::string(node::kSignatureHeader), storage::ToHex(sig)}};
   auto res = client.Post(path, headers, body, "application/json");
   if (!res) return Status::IOError("cannot reach " + o.url + ": " + httplib::to_string(res.error()));
-  return res;
+  json answer = json::parse(res->body, nullptr, false);
+  if (res->status == 200) return answer;
+  std::string why = answer.is_object() && answer.contains("error") && answer["error"].is_object()
+                        ? answer["error"].value("code", "") + ": " + answer["error"].value("message", "")
+                        : res->body;
+  if (res->has_header("Retry-After")) why += " (retry after " + res->get_header_value("Retry-After") + " s)";
+  why = "the node refused (" + std::to_string(res->status) + ") " + why;
+  return res->status == 404 ? Status::NotFound(why) : Status::PermissionDenied(why);
 }
 
 std::string RandomTransactionId() {
@@ -133,7 +156,7 @@ void AddKeygen(CLI::App& group, Runner& runner) {
   });
 }
 
-// Opens central with its key; FailedPrecondition elsewhere.
+// Opens central with its key; PermissionDenied at any other node.
 Result<std::unique_ptr<node::Node>> OpenCentral(const NodeOptions& o) {
   auto passphrase = ReadSecret(o.passphrase_file, "DANCU_PASSPHRASE");
   if (!passphrase.ok()) return passphrase.status();
@@ -143,6 +166,13 @@ Result<std::unique_ptr<node::Node>> OpenCentral(const NodeOptions& o) {
     return Status::PermissionDenied("only central, which holds the root key, registers and revokes agencies");
   }
   return node;
+}
+
+// Signs `policy` with central's root key and keeps the credential; true if it was news.
+Result<bool> KeepCredential(node::Node& central, const node::AgencyPolicy& policy) {
+  auto signing = central.signing_key();
+  if (!signing.ok()) return signing.status();
+  return central.agencies().Add(node::MakeAgencyCredential(**signing, policy));
 }
 
 void AddAdd(CLI::App& group, Runner& runner) {
@@ -191,9 +221,7 @@ void AddAdd(CLI::App& group, Runner& runner) {
     randombytes_buf(policy.token_salt.data(), policy.token_salt.size());
     auto central = OpenCentral(o->node);
     if (!central.ok()) return runner.Fail(central.status(), o->node.json);
-    auto signing = (*central)->signing_key();
-    if (!signing.ok()) return runner.Fail(signing.status(), o->node.json);
-    auto added = (*central)->agencies().Add(node::MakeAgencyCredential(**signing, policy));
+    auto added = KeepCredential(**central, policy);
     if (!added.ok()) return runner.Fail(added.status(), o->node.json);
     const std::string id = storage::IdHex(node::AgencyIdOf(policy.key));
     if (!*added) return runner.Fail(Status::AlreadyExists("agency " + id + " is registered already"), o->node.json);
@@ -222,9 +250,7 @@ void AddRevoke(CLI::App& group, Runner& runner) {
     if (!policy) return runner.Fail(Status::NotFound("no agency " + o->agency), o->node.json);
     policy->revoked = true;
     policy->issued_at = storage::HybridClock::SystemMillis();
-    auto signing = (*central)->signing_key();
-    if (!signing.ok()) return runner.Fail(signing.status(), o->node.json);
-    auto added = (*central)->agencies().Add(node::MakeAgencyCredential(**signing, *policy));
+    auto added = KeepCredential(**central, *policy);
     if (!added.ok()) return runner.Fail(added.status(), o->node.json);
     if (o->node.json) return PrintJson({{"revoked", o->agency}});
     std::cout << "revoked agency " << o->agency << "\n";
@@ -319,37 +345,25 @@ void AddVerify(CLI::App& group, Runner& runner) {
   cmd->add_option("--save", o->save, "write the signed answer ({answer, chain}) to this file");
   cmd->callback([o, &runner] {
     const bool as_json = o->client.json;
-    auto key = ReadAgencyKey(o->client.key_file);
-    if (!key.ok()) return runner.Fail(key.status(), as_json);
-    auto root = ParseKey(o->client.root, "--root");
-    if (!root.ok()) return runner.Fail(root.status(), as_json);
+    auto keys = ReadClientKeys(o->client);
+    if (!keys.ok()) return runner.Fail(keys.status(), as_json);
     auto text = ReadText(o->request);
     if (!text.ok()) return runner.Fail(text.status(), as_json);
     json request = json::parse(*text, nullptr, false);
     if (!request.is_object()) return runner.Fail(Status::InvalidArgument("the request is not a JSON object"), as_json);
     if (!request.contains("transaction_id")) request["transaction_id"] = RandomTransactionId();
     if (!request.contains("time")) request["time"] = storage::HybridClock::SystemMillis();
-    auto res = Post(o->client, *key, "/ida/v1/verify", request.dump());
-    if (!res.ok()) return runner.Fail(res.status(), as_json);
-    const httplib::Response& response = **res;
-    json body = json::parse(response.body, nullptr, false);
-    if (response.status != 200) {
-      std::string why = body.is_object() && body.contains("error") ? body["error"].value("code", "") + ": " +
-                                                                          body["error"].value("message", "")
-                                                                    : response.body;
-      if (response.has_header("Retry-After")) why += " (retry after " + response.get_header_value("Retry-After") + " s)";
-      return runner.Fail(Status::PermissionDenied("the node refused (" + std::to_string(response.status) + ") " + why),
-                         as_json);
-    }
-    auto answer = CheckDocument(body, *root);
+    auto body = PostSigned(o->client, keys->key, "/ida/v1/verify", request.dump());
+    if (!body.ok()) return runner.Fail(body.status(), as_json);
+    auto answer = CheckDocument(*body, keys->root);
     if (!answer.ok()) return runner.Fail(answer.status(), as_json);
     if (answer->transaction_id != request["transaction_id"].get<std::string>() ||
-        answer->agency_id != node::AgencyIdOf(key->public_key()) ||
+        answer->agency_id != node::AgencyIdOf(keys->key.public_key()) ||
         answer->request_hash != storage::Blake2b256(node::RequestSignedBytes("/ida/v1/verify", request.dump()))) {
       return runner.Fail(Status::Corruption("the signed answer is not the answer to this request"), as_json);
     }
     if (!o->save.empty()) {
-      Status saved = node::WriteFileAtomically(o->save, json{{"answer", body["answer"]}, {"chain", body["chain"]}}.dump());
+      Status saved = node::WriteFileAtomically(o->save, json{{"answer", (*body)["answer"]}, {"chain", (*body)["chain"]}}.dump());
       if (!saved.ok()) return runner.Fail(saved, as_json);
     }
     Report(runner, *answer, as_json);
@@ -367,18 +381,12 @@ void AddReceipt(CLI::App& group, Runner& runner) {
   cmd->add_option("--transaction", o->transaction, "the transaction id")->required();
   cmd->callback([o, &runner] {
     const bool as_json = o->client.json;
-    auto key = ReadAgencyKey(o->client.key_file);
-    if (!key.ok()) return runner.Fail(key.status(), as_json);
-    auto root = ParseKey(o->client.root, "--root");
-    if (!root.ok()) return runner.Fail(root.status(), as_json);
+    auto keys = ReadClientKeys(o->client);
+    if (!keys.ok()) return runner.Fail(keys.status(), as_json);
     const json request = {{"transaction_id", o->transaction}, {"time", storage::HybridClock::SystemMillis()}};
-    auto res = Post(o->client, *key, "/ida/v1/receipt", request.dump());
-    if (!res.ok()) return runner.Fail(res.status(), as_json);
-    if ((*res)->status != 200) {
-      return runner.Fail(Status::NotFound("the node refused (" + std::to_string((*res)->status) + ") " + (*res)->body),
-                         as_json);
-    }
-    auto answer = CheckDocument(json::parse((*res)->body, nullptr, false), *root);
+    auto body = PostSigned(o->client, keys->key, "/ida/v1/receipt", request.dump());
+    if (!body.ok()) return runner.Fail(body.status(), as_json);
+    auto answer = CheckDocument(*body, keys->root);
     if (!answer.ok()) return runner.Fail(answer.status(), as_json);
     Report(runner, *answer, as_json);
   });

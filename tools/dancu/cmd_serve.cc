@@ -87,7 +87,8 @@ Status RunServe(const ServeOptions& options, const std::atomic<bool>& stop,
     auto ida_address = ParseHostPort(options.ida);
     if (!ida_address.ok()) return ida_address.status();
     ida = std::make_unique<console::IdaServer>(
-        **node, console::IdaServerOptions{ida_address->first, ida_address->second, options.tls_cert, options.tls_key});
+        **node, console::IdaServerOptions{ida_address->first, ida_address->second, options.tls_cert, options.tls_key,
+                                          {options.receipt_days * node::kDayMs}});
     DANCU_RETURN_IF_ERROR(ida->Bind());
     ida_thread = std::thread([&ida] { ida->Run(); });
     announce("serving agency verification on " + ida->url());
@@ -150,6 +151,8 @@ void AddServeCommands(CLI::App& app, Runner& runner) {
   cmd->add_option("--ida", opts->ida,
                   "serve agency verification (POST /ida/v1/verify, docs/agency-verification.md) on HOST:PORT; "
                   "an address other than loopback needs --tls-cert and --tls-key");
+  cmd->add_option("--receipt-days", opts->receipt_days,
+                  "--ida: days the signed answer of each transaction is kept for receipts (default 400, at least 1)");
   cmd->add_option("--tls-cert", opts->tls_cert,
                   "serve the console (and --ida) over HTTPS with this PEM certificate (chain); needed "
                   "for an address other than loopback");

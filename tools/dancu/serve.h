@@ -25,6 +25,7 @@ struct ServeOptions {
   NodeOptions node;                 // --data, --passphrase-file (no officer)
   std::string http;                 // "127.0.0.1:8080" ("HOST:0": any free port); empty: none
   std::string ida;                  // agency verification on HOST:PORT; empty: none
+  uint32_t receipt_days = 400;      // --ida: days a transaction's signed answer is kept (at least 1)
   std::string tls_cert;             // PEM certificate for HTTPS (console and --ida); required off loopback
   std::string tls_key;              // PEM private key for it
   double session_idle_minutes = 30;  // the console's session idle timeout
