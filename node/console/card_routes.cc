@@ -1,7 +1,9 @@
 // The console's "Đọc thẻ": POST /api/card/read {"citizen_no", "birth", "expiry", "record"?,
 // "reader"?} reads the chip citizen-ID card in the node's reader (node/card_read.h), verifies it
 // against the node's CSCAs and answers {authentic, verdict, reason?, signer, card: {the DG13 fields
-// under the record's keys}, face: "data:image/jpeg;base64,..."} and, with "record" (a record id or
+// under the record's keys}, face: "data:image/jpeg;base64,...", places: {hometown,
+// permanent_residence: the card's text as a unit and address, or the part not recognised
+// (node/card_places.h)}} and, with "record" (a record id or
 // citizen number), "differences": [{field, card, record}] (node/card_check.h). Nothing is stored:
 // the officer decides what to save through the usual forms. The face image (biometric data) goes
 // only to this officer's browser. The request blocks its worker thread while the card is read
@@ -10,6 +12,7 @@
 #include <sodium.h>
 
 #include "node/card_check.h"
+#include "node/card_places.h"
 #include "node/card_read.h"
 #include "node/card_trust.h"
 #include "node/console/console_context.h"
@@ -50,6 +53,10 @@ void Read(ConsoleContext& ctx, const httplib::Request& req, httplib::Response& r
               {"signer", c.verdict.signer},
               {"card", node::CardToJson(c.data)},
               {"face", DataUrl(c.face)}};
+  const storage::Era era = node::NodeEra(ctx.node.config().unit);
+  out["places"] = {
+      {"hometown", node::CardPlaceToJson(node::MapCardPlace(c.data.hometown, era))},
+      {"permanent_residence", node::CardPlaceToJson(node::MapCardPlace(c.data.permanent_residence, era))}};
   if (!c.verdict.reason.empty()) out["reason"] = c.verdict.reason;
   std::string record_ref = body->value("record", "");
   if (!record_ref.empty()) {

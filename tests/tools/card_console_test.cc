@@ -46,6 +46,9 @@ TEST_CASE("card_console: Đọc thẻ reads, verifies and compares with the reco
   bool birth_listed = false;
   for (const json& d : read["differences"]) birth_listed |= d["field"] == "birth_date";
   CHECK(birth_listed);
+  // The card's places as the node's units, for the new-resident and move forms.
+  CHECK(read["places"]["permanent_residence"] == json({{"unit", "00001"}, {"address", "Số 1 Phúc Xá"}}));
+  CHECK(read["places"]["hometown"] == json({{"unit", "00004"}, {"address", ""}}));
 
   request["birth"] = "1985-03-08";
   ExpectError(console.Post("/api/card/read", request.dump()), 403, "permission_denied");

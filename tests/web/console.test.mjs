@@ -665,6 +665,11 @@ test('Đọc thẻ fills a new resident from the chip card, then lists the diffe
     assert.equal(await card.inputValue('#new-resident-birth_date'), '1985-03-07');
     assert.equal(await card.inputValue('#new-resident-sex'), 'male');
     assert.equal(await card.inputValue('#new-resident-mother-name'), 'Trần Thị Cúc');
+    // The card's places as units: the hometown in 2025 names, the residence in 2023 names.
+    assert.equal(await card.inputValue('#new-resident-hometown-unit'), '00004');
+    assert.equal(await card.inputValue('#new-resident-permanent_residence-unit'), '00001');
+    assert.equal(await card.inputValue('#new-resident-permanent_residence-address'), 'Số 1 Phúc Xá');
+    assert.equal(await card.locator('#card-place-notices').count(), 0);
     assert.doesNotMatch(await card.textContent('#card-result'), /undefined|null/);
     await card.screenshot({ path: join(ARTIFACTS, '19-card-new-resident.png'), fullPage: true });
     // The officer mistypes the birth date before saving: the record now differs from the card.
@@ -696,6 +701,17 @@ test('Đọc thẻ fills a new resident from the chip card, then lists the diffe
     await card.click('#correction button[type=submit]');
     await card.locator('#notice', { hasText: 'Đã lưu thay đổi.' }).waitFor();
     assert.match(await card.textContent('dl.details'), /1985-03-07/);
+    // The move form: Đọc thẻ fills the unit and address moved to; nothing moves before saving.
+    await card.click('#open-move');
+    await card.click('#move-read-card');
+    await card.fill('#card-read-expiry', '2030-03-07');
+    await card.click('#card-read button[type=submit]');
+    await card.locator('#card-verdict', { hasText: 'Thẻ thật' }).waitFor();
+    assert.equal(await card.inputValue('#move-unit'), '00001');
+    assert.equal(await card.inputValue('#move-address'), 'Số 1 Phúc Xá');
+    await card.screenshot({ path: join(ARTIFACTS, '21-card-move.png'), fullPage: true });
+    await card.click('#move button[type=button]');  // cancel: nothing saved
+    assert.equal(await card.locator('#move').count(), 0);
   } finally {
     await context.close();
   }

@@ -64,14 +64,48 @@ export function cardReader({ prefill = {}, record, onRead, onCancel }) {
   return h('div', { id: 'card-reader' }, form, result);
 }
 
-// The new-resident form's fields that a card fills: {formKey: value}.
-export function formValuesFromCard(card) {
-  return {
+// The card's place `key` (hometown, permanent_residence) as the node mapped it to a unit:
+// {unit, address} or {} when it could not, with the officer's notice saying which part.
+function cardPlace(read, key) {
+  const place = (read.places || {})[key] || {};
+  if (!place.problem) return { unit: place.unit, address: place.address };
+  const { part, reason: why, text } = place.problem;
+  return { notice: t(`card.place.${why}`, { field: t(`field.${key}`), part: t(`card.part.${part}`), text }) };
+}
+
+// Fills `form`'s inputs named by `values` ({inputName: value}; empty values are skipped) and shows
+// `notices` (the places not recognised) in `slot`. The officer checks the form and saves it.
+function fillForm(form, slot, values, notices) {
+  for (const [key, value] of Object.entries(values)) {
+    const input = form.elements.namedItem(key);
+    if (input && value) input.value = value;
+  }
+  slot.querySelector('#card-place-notices')?.remove();
+  if (notices.length) {
+    slot.append(h('ul', { id: 'card-place-notices', class: 'problems' }, notices.map((n) => h('li', {}, n))));
+  }
+}
+
+// Đọc thẻ in the new-resident form: the card's person, hometown and permanent residence.
+export function fillNewResident(form, slot, read) {
+  const card = read.card;
+  const hometown = cardPlace(read, 'hometown');
+  const residence = cardPlace(read, 'permanent_residence');
+  fillForm(form, slot, {
     full_name: card.full_name,
     birth_date: card.birth_date,
     sex: card.sex,
     citizen_no: card.citizen_no,
+    'hometown.unit': hometown.unit,
+    'permanent_residence.unit': residence.unit,
+    'permanent_residence.address': residence.address,
     'father.name': card.father,
     'mother.name': card.mother,
-  };
+  }, [hometown.notice, residence.notice].filter(Boolean));
+}
+
+// Đọc thẻ in the move form: the permanent residence the card names, as the unit moved to.
+export function fillMove(form, slot, read) {
+  const residence = cardPlace(read, 'permanent_residence');
+  fillForm(form, slot, { unit: residence.unit, address: residence.address }, [residence.notice].filter(Boolean));
 }

@@ -8,7 +8,7 @@ import { conflictSummary } from './view_conflicts.js';
 import { buildForm, SEX_OPTIONS } from './forms.js';
 import { residentTable, statusLabel } from './view_search.js';
 import { enrollmentSection } from './view_enrollment.js';
-import { cardReader } from './view_card.js';
+import { cardReader, fillMove } from './view_card.js';
 
 function detailRows(record, unitNames) {
   const place = (p) => p && [p.address, unitNames[p.unit] || p.unit].filter(Boolean).join(', ');
@@ -100,11 +100,25 @@ function actions(view, reload) {
     fields: [{ key: 'death_date', inputmode: 'numeric' }],
     onSubmit: async (values) => { await api.post(`/api/residents/${id}/death`, values); await done(); },
   }).form;
-  const move = () => buildForm({
-    id: 'move', submitLabel: 'action.save', onCancel: close,
-    fields: [{ key: 'unit', inputmode: 'numeric' }, { key: 'address' }],
-    onSubmit: async (values) => { await api.post(`/api/residents/${id}/move`, values); await done(); },
-  }).form;
+  const cardPrefill = { citizen_no: record.citizen_no, birth: record.birth_date,
+                        expiry: record.card && record.card.expires_on };
+  // The move form; Đọc thẻ above it fills the unit and address from the card's permanent
+  // residence, which the officer confirms by saving.
+  const move = () => {
+    const { form } = buildForm({
+      id: 'move', submitLabel: 'action.save', onCancel: close,
+      fields: [{ key: 'unit', inputmode: 'numeric' }, { key: 'address' }],
+      onSubmit: async (values) => { await api.post(`/api/residents/${id}/move`, values); await done(); },
+    });
+    const cardSlot = h('div', { id: 'move-card' });
+    const openReader = () => {
+      clear(cardSlot);
+      cardSlot.append(cardReader({ prefill: cardPrefill, onRead: (read) => fillMove(form, cardSlot, read),
+                                   onCancel: () => clear(cardSlot) }));
+    };
+    return h('div', {}, form, h('div', { class: 'buttons' },
+      h('button', { type: 'button', id: 'move-read-card', onclick: openReader }, t('action.read_card'))), cardSlot);
+  };
   // Đọc thẻ: the card against this record; a difference is corrected through the correction form.
   // A difference the officer accepts opens the correction form filled from the card.
   const fromCard = (read) => {
@@ -119,8 +133,7 @@ function actions(view, reload) {
     }, t('card.correct'))));
   };
   const readCard = () => cardReader({
-    prefill: { citizen_no: record.citizen_no, birth: record.birth_date,
-               expiry: record.card && record.card.expires_on },
+    prefill: cardPrefill,
     record: view.id, onRead: fromCard, onCancel: close,
   });
   // A move's errors name the residence fields; the form's fields are unit and address.
