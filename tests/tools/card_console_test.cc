@@ -108,6 +108,9 @@ TEST_CASE("card_console: Đọc thẻ reads, verifies and compares with the reco
   CHECK(queue[0]["record"] == id);
   CHECK(queue[0]["card"]["differences"] == read["differences"]);
   CHECK(queue[0]["card"].dump().find("base64") == std::string::npos);  // no face in the case
+  ProcessResult listed = cli.Expect({"conflicts", "list", "--data", cli.data()}, 0);
+  CHECK_THAT(listed.out, Catch::Contains(queue[0]["id"].get<std::string>() + "  record " + id + "  card_differs by "));
+  CHECK_THAT(listed.out, Catch::Contains("birth_date"));
   // A commune's clerk does not decide it.
   ExpectError(console.Post("/api/conflicts/" + queue[0]["id"].get<std::string>() + "/resolve",
                            R"({"keep": "closed"})"), 403, "permission_denied");
