@@ -1,5 +1,7 @@
 #include "node/card_check.h"
 
+#include <algorithm>
+
 #include "storage/ethnicity.h"
 #include "storage/name_fold.h"
 #include "storage/units.h"
@@ -66,6 +68,15 @@ std::string PlaceText(const json& place) {
 
 }  // namespace
 
+bool CardHasNoExpiry(const std::string& expiry) { return storage::FoldForSearch(expiry) == "khong thoi han"; }
+
+bool IsComparedField(std::string_view field) {
+  static constexpr std::string_view kFields[] = {
+      "citizen_no", "old_id_no", "full_name", "birth_date", "sex", "nationality", "ethnicity",
+      "religion", "hometown", "permanent_residence", "father", "mother", "spouse"};
+  return std::find(std::begin(kFields), std::end(kFields), field) != std::end(kFields);
+}
+
 std::string CardDateToIso(const std::string& d) {
   if (d.size() != 10 || d[2] != '/' || d[5] != '/') return d;
   return d.substr(6, 4) + "-" + d.substr(3, 2) + "-" + d.substr(0, 2);
@@ -84,6 +95,8 @@ json CardToJson(const devices::card::CitizenData& c) {
               {"identifying_marks", c.identifying_marks},
               {"issued_on", CardDateToIso(c.issue_date)},
               {"expires", c.expiry},
+              {"expires_on", CardDateToIso(c.expiry) != c.expiry ? CardDateToIso(c.expiry) : ""},
+              {"no_expiry", CardHasNoExpiry(c.expiry)},
               {"father", c.father},
               {"mother", c.mother},
               {"spouse", c.spouse},

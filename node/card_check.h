@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "devices/card/dg13.h"
@@ -30,11 +31,19 @@ struct CardDifference {
 std::vector<CardDifference> CompareCardWithRecord(const devices::card::CitizenData& card,
                                                   const nlohmann::json& record);
 
+// Whether `field` is one CompareCardWithRecord may list ("birth_date", "permanent_residence", ...).
+bool IsComparedField(std::string_view field);
+
 // The card's birth date "dd/mm/yyyy" as "yyyy-mm-dd"; the text unchanged if it is not one.
 std::string CardDateToIso(const std::string& card_date);
 
+// Whether the card's expiry text (DG13 field 12) says it has none: "Không thời hạn", in any case,
+// with or without diacritics.
+bool CardHasNoExpiry(const std::string& expiry);
+
 // The DG13 fields under the record's snake_case keys (citizen_no, full_name, birth_date as
-// yyyy-mm-dd, sex as male/female, ...), for `dancu card read --json` and the console.
+// yyyy-mm-dd, sex as male/female, ...), for `dancu card read --json` and the console. The expiry
+// is "expires" as printed, "expires_on" (yyyy-mm-dd, or "" when it is no date) and "no_expiry".
 nlohmann::json CardToJson(const devices::card::CitizenData& card);
 
 }  // namespace dancu::node

@@ -1,9 +1,10 @@
 #include "node/card_read.h"
 
 #include <ctime>
+#include <future>
+#include <string>
 
 #include "devices/card/card_issuer.h"
-#include "devices/card/pcsc_reader.h"
 #include "node/card_trust.h"
 
 namespace dancu::node {
@@ -12,8 +13,11 @@ namespace {
 
 namespace card = devices::card;
 
+constexpr char kBusy[] = "the card reader is busy with another read";
+
 Status FromDevice(const devices::Error& e) {
   switch (e.code()) {
+    case devices::ErrorCode::kBusy: return Status::FailedPrecondition(kBusy);
     case devices::ErrorCode::kAccessDenied: return Status::PermissionDenied(e.message());
     case devices::ErrorCode::kInvalidArgument: return Status::InvalidArgument(e.message());
     case devices::ErrorCode::kNoCardReader:
@@ -25,16 +29,23 @@ Status FromDevice(const devices::Error& e) {
 
 }  // namespace
 
-Result<card::CitizenCard> ReadCitizenCard(const CardRequest& request) {
+bool IsCardReaderBusy(const Status& status) { return status.message() == kBusy; }
+
+Result<card::CitizenCard> ReadCitizenCard(card::CardReadWorker& reader, const CardRequest& request) {
   auto trust = LoadCardTrust(request.trust_dir);
   if (!trust.ok()) return trust.status();
   auto key = card::CitizenCardMrzInformation(request.citizen_no, request.birth, request.expiry);
   if (!key.ok()) return FromDevice(key.error());
-  auto reader = card::PcscReader::Open();
-  if (!reader.ok()) return FromDevice(reader.error());
-  auto channel = reader.value()->Connect(request.reader, request.wait);
-  if (!channel.ok()) return FromDevice(channel.error());
-  auto files = card::ReadCardFiles(*channel.value(), key.value());
+  auto started = reader.Read({key.value(), request.reader, request.wait});
+  if (!started.ok()) return FromDevice(started.error());
+  std::future<devices::Result<card::CardFiles>>& pending = started.value();
+  if (pending.wait_for(request.wait + kCardReadTime) != std::future_status::ready) {
+    reader.Cancel();  // the read ends at its next APDU
+    pending.wait();
+    return Status::IOError("the card read took longer than " + std::to_string((request.wait + kCardReadTime).count()) +
+                           " s and was cancelled");
+  }
+  auto files = pending.get();
   if (!files.ok()) return FromDevice(files.error());
   auto opened = card::OpenCitizenCard(files.value(), *trust, std::time(nullptr));
   if (!opened.ok()) return FromDevice(opened.error());

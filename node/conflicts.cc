@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "node/card_case.h"
 #include "node/node_config.h"
 #include "storage/canonical.h"
 #include "storage/conflict_key.h"
@@ -41,28 +42,60 @@ Result<storage::Parsed<schema::LogEntry>> ReadChange(const storage::Store& store
   return storage::Parsed<schema::LogEntry>::Parse(*entry, "log entry");
 }
 
-// One side of a concurrent edit: the change and the value it gave the field.
-json SideJson(const storage::Store& store, schema::Version::Reader v, uint16_t field) {
-  json side = {{"version", VersionText(v)}, {"origin", NodeIdHex(v.getOrigin())}, {"seq", v.getSeq()}};
+// Change `v` described in `out` ({version, officer, hlc}, or {version, unavailable} when the log
+// lacks it); the change, when held.
+std::optional<storage::Parsed<schema::LogEntry>> DescribeChange(const storage::Store& store, schema::Version::Reader v,
+                                                                json& out) {
+  out["version"] = VersionText(v);
   auto entry = ReadChange(store, v);
   if (!entry.ok()) {
-    side["unavailable"] = entry.status().message();
-    return side;
+    out["unavailable"] = entry.status().message();
+    return std::nullopt;
   }
+  out["officer"] = entry->get().getChange().getOfficer().cStr();
+  out["hlc"] = entry->get().getChange().getHlc();
+  return std::move(entry.value());
+}
+
+// One side of a concurrent edit: the change and the value it gave the field.
+json SideJson(const storage::Store& store, schema::Version::Reader v, uint16_t field) {
+  json side = {{"origin", NodeIdHex(v.getOrigin())}, {"seq", v.getSeq()}};
+  auto entry = DescribeChange(store, v, side);
+  if (!entry) return side;
   auto change = entry->get().getChange();
-  side["officer"] = change.getOfficer().cStr();
-  side["hlc"] = change.getHlc();
   json values = storage::ResidentToJson(change.getValues());
   const std::string key = FieldKey(field);
   side["value"] = values.contains(key) ? values[key] : json(nullptr);
   return side;
 }
 
+// A card case: who opened it, when, and the differences the card read found.
+json CardCaseJson(const storage::Store& store, schema::Version::Reader opening) {
+  json out;
+  auto entry = DescribeChange(store, opening, out);
+  if (!entry) return out;
+  out["differences"] = json::array();
+  for (auto d : entry->get().getChange().getValues().getCardReview().getDifferences()) {
+    out["differences"].push_back({{"field", d.getField().cStr()}, {"card", d.getCard().cStr()},
+                                  {"record", d.getRecord().cStr()}});
+  }
+  return out;
+}
+
+const char* KindName(schema::ConflictKind kind) {
+  switch (kind) {
+    case schema::ConflictKind::CONCURRENT_EDIT: return "concurrent_edit";
+    case schema::ConflictKind::DUPLICATE_CITIZEN_NO: return "duplicate_citizen_no";
+    case schema::ConflictKind::CARD_DIFFERS: return "card_differs";
+  }
+  return "unknown";
+}
+
 json ConflictJson(const storage::Store& store, schema::Conflict::Reader c) {
   const bool edit = c.getKind() == schema::ConflictKind::CONCURRENT_EDIT;
   json out = {{"id", c.getId().cStr()},
               {"record", c.getRecordId().cStr()},
-              {"kind", edit ? "concurrent_edit" : "duplicate_citizen_no"},
+              {"kind", KindName(c.getKind())},
               {"review", c.getReview()},
               {"detected_at_ms", c.getDetectedAt()},
               {"open", c.getResolvedBy().getOrigin() == 0}};
@@ -72,6 +105,8 @@ json ConflictJson(const storage::Store& store, schema::Conflict::Reader c) {
     out["other"] = VersionText(c.getOther());
     out["sides"] = {{"kept", SideJson(store, c.getKept(), c.getField())},
                     {"other", SideJson(store, c.getOther(), c.getField())}};
+  } else if (c.getKind() == schema::ConflictKind::CARD_DIFFERS) {
+    out["card"] = CardCaseJson(store, c.getKept());
   } else {
     out["other_record"] = c.getOtherRecordId().cStr();
   }
@@ -148,6 +183,10 @@ Result<storage::Draft> DecisionDraft(const storage::Store& store, const std::str
   if (c.getKind() == schema::ConflictKind::CONCURRENT_EDIT) {
     if (keep != "kept" && keep != "other") return Status::InvalidArgument("keep must be kept or other for a concurrent edit");
     return SetAgainDraft(store, c.getRecordId().cStr(), c.getField(), keep == "kept" ? c.getKept() : c.getOther());
+  }
+  if (c.getKind() == schema::ConflictKind::CARD_DIFFERS) {
+    if (keep != "closed") return Status::InvalidArgument("keep must be closed for a card case");
+    return CloseCardCaseDraft(c.getRecordId().cStr());
   }
   const std::string a = c.getRecordId().cStr(), b = c.getOtherRecordId().cStr();
   if (keep != a && keep != b) return Status::InvalidArgument("keep must name " + a + " or " + b);

@@ -2,15 +2,17 @@
 // records (storage/ingest.capnp Conflict), as `dancu conflicts` and the web console show and
 // decide them.
 //
-// A conflict is shown as JSON: {id, record, kind ("concurrent_edit" | "duplicate_citizen_no"),
+// A conflict is shown as JSON: {id, record, kind ("concurrent_edit" | "duplicate_citizen_no" |
+// "card_differs"),
 // review, detected_at_ms, open, resolved_by?} and, for an edit, {field, kept, other} (versions as
 // "ORIGINHEX/SEQ") with `sides`: {kept, other}, each {version, origin, seq, officer, hlc, value}
 // (the value the change gave the field, in the record's JSON form, null if it cleared it), so
-// the competing values can be set side by side; for a duplicate, {other_record}.
+// the competing values can be set side by side; for a duplicate, {other_record}; for a card case
+// (node/card_case.h), card: {version, officer, hlc, differences: [{field, card, record}]}.
 //
 // A decision is a draft that has seen both sides: for an edit, the field set again to the kept or
 // the other change's value (under the operation that may set it); for a duplicate citizen number,
-// the other record merged into the surviving one. Appended, it settles the conflict on every node
+// the other record merged into the surviving one; for a card case, the case closed. Appended, it settles the conflict on every node
 // it reaches.
 //
 // Pure reads of the store; thread-safe as the Store. Errors: NotFound for an unknown conflict id
@@ -35,7 +37,8 @@ namespace dancu::node {
 Result<nlohmann::json> ListConflicts(const storage::Store& store, bool all, const std::string& record = "");
 
 // The draft, in `officer`'s name and role, that resolves conflict `id` keeping `keep`: "kept" or
-// "other" for a concurrent edit, the surviving record id for a duplicate citizen number.
+// "other" for a concurrent edit, the surviving record id for a duplicate citizen number, "closed"
+// for a card case.
 // PermissionDenied unless the officer may decide on this node (`hub`: node/officers.h CheckMayDecide).
 Result<storage::Draft> ResolvingDraft(const storage::Store& store, const std::string& id, const std::string& keep,
                                       const Officer& officer, bool hub);

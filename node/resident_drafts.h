@@ -15,6 +15,7 @@
 //   mergeDuplicate  merged_into
 //   enrollFinger, fingerException, enrollPhoto
 //                   biometrics (node/enrollment.h builds these drafts, with their blobs)
+//   cardReview      card_review (node/card_case.h: a chip card read that differs, as a case)
 //
 // Pure functions, thread-safe. Errors are per-field, as storage/validation.h reports them.
 #pragma once

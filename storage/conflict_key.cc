@@ -2,7 +2,9 @@
 
 #include <utility>
 
+#include "storage/canonical.h"
 #include "storage/crypto.h"
+#include "storage/ingest.capnp.h"
 #include "storage/store_layout.h"
 
 namespace dancu::storage {
@@ -19,6 +21,26 @@ std::string ConflictId(std::string_view record_id, uint32_t what, VersionRef a, 
   }
   Hash256 hash = Blake2b256(material);
   return ToHex(std::string_view(reinterpret_cast<const char*>(hash.data()), 8));
+}
+
+std::string ConflictBytes(const std::string& id, const std::string& record_id, schema::ConflictKind kind,
+                          uint16_t field, VersionRef kept, VersionRef other, const std::string& other_record,
+                          bool review, uint64_t now_ms) {
+  capnp::MallocMessageBuilder message;
+  auto c = message.initRoot<schema::Conflict>();
+  c.setId(id);
+  c.setRecordId(record_id);
+  c.setKind(kind);
+  c.setField(field);
+  c.getKept().setOrigin(kept.origin);
+  c.getKept().setSeq(kept.seq);
+  c.getOther().setOrigin(other.origin);
+  c.getOther().setSeq(other.seq);
+  c.setOtherRecordId(other_record);
+  c.setReview(review);
+  c.setDetectedAt(now_ms);
+  c.initResolvedBy();
+  return Canonicalize(c.asReader());
 }
 
 std::string ConflictPrefix(std::string_view record_id) {

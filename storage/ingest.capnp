@@ -23,6 +23,7 @@ struct QuarantinedRun {
 enum ConflictKind {
   concurrentEdit @0;           # two changes set one field, neither having seen the other
   duplicateCitizenNo @1;       # two records claim one citizen number
+  cardDiffers @2;              # a chip card read differed from the record (a cardReview change)
 }
 
 struct Conflict {
@@ -30,7 +31,7 @@ struct Conflict {
   recordId @1 :Text;
   kind @2 :ConflictKind;
   field @3 :UInt16;            # concurrentEdit: the Resident ordinal
-  kept @4 :Version;            # the change whose value the fold keeps
+  kept @4 :Version;            # the change whose value the fold keeps (cardDiffers: the opening one)
   other @5 :Version;           # the change whose value lost (still in the log)
   otherRecordId @6 :Text;      # duplicateCitizenNo: the other record
   review @7 :Bool;             # an operator must decide (identity, death, household, residence)

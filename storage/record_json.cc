@@ -57,7 +57,11 @@ void AddKeys(StructSchema schema, std::map<uint64_t, std::vector<std::string>>* 
   if (!own.empty()) return;
   for (StructSchema::Field field : schema.getFields()) {
     own.push_back(JsonKeyOf(field.getProto().getName()));
-    if (field.getType().isStruct()) AddKeys(field.getType().asStruct(), keys);
+    const capnp::Type type = field.getType();
+    if (type.isStruct()) AddKeys(type.asStruct(), keys);
+    if (type.isList() && type.asList().getElementType().isStruct()) {
+      AddKeys(type.asList().getElementType().asStruct(), keys);
+    }
   }
 }
 
@@ -109,6 +113,8 @@ Json ValueToJson(DynamicValue::Reader value, capnp::Type type) {
       capnp::Data::Reader data = value.as<capnp::Data>();
       return ToHex(std::string_view(reinterpret_cast<const char*>(data.begin()), data.size()));
     }
+    case TypeWhich::BOOL:
+      return value.as<bool>();
     case TypeWhich::UINT8:
     case TypeWhich::UINT16:
     case TypeWhich::UINT32:
@@ -229,6 +235,10 @@ class JsonReader {
       case TypeWhich::ENUM:
         if (auto name = ReadString(json, path)) ReadEnum(*name, out, field, path);
         return;
+      case TypeWhich::BOOL:
+        if (!json.is_boolean()) return Fail(path, "must be true or false");
+        out.set(field, json.get<bool>());
+        return;
       case TypeWhich::LIST:
         return ReadList(json, out, field, path);
       case TypeWhich::STRUCT:
@@ -291,10 +301,10 @@ class JsonReader {
 
   void ReadList(const Json& json, DynamicStruct::Builder out, StructSchema::Field field,
                 const std::string& path) {
-    if (field.getType().asList().getElementType().which() != TypeWhich::TEXT) {
-      Unsupported(field.getType());
-    }
-    if (!json.is_array()) return Fail(path, "must be an array of strings");
+    const capnp::Type element = field.getType().asList().getElementType();
+    if (element.which() != TypeWhich::TEXT && element.which() != TypeWhich::STRUCT) Unsupported(field.getType());
+    const bool texts = element.which() == TypeWhich::TEXT;
+    if (!json.is_array()) return Fail(path, texts ? "must be an array of strings" : "must be an array of objects");
     if (json.size() > kMaxJsonListItems) {
       return Fail(path, "has " + std::to_string(json.size()) + " entries; the limit is " +
                             std::to_string(kMaxJsonListItems));
@@ -303,7 +313,12 @@ class JsonReader {
     DynamicList::Builder list =
         out.init(field, static_cast<unsigned>(json.size())).as<DynamicList>();
     for (unsigned i = 0; i < json.size(); ++i) {
-      auto text = ReadString(json[i], path + "[" + std::to_string(i) + "]");
+      const std::string item_path = path + "[" + std::to_string(i) + "]";
+      if (!texts) {
+        ReadStruct(json[i], list[i].as<DynamicStruct>(), item_path, nullptr);
+        continue;
+      }
+      auto text = ReadString(json[i], item_path);
       if (text && !text->empty()) list.set(i, capnp::Text::Reader(text->c_str(), text->size()));
     }
   }

@@ -5,6 +5,8 @@
 // "00004", "address": "..."}}. Values:
 //   Text              string (NFC)
 //   List(Text)        array of strings (other_names)
+//   List(struct)      array of objects (card_review.differences)
+//   Bool              true or false (card_review.open; false is absent)
 //   UInt8             integer (ethnicity: the GSO code, 0 unknown)
 //   enum              the enumerant name: "male", "deceased", "married", "head", "issued", ...;
 //                     blood_type in upper case: "A", "B", "AB", "O" (and "unknown")

@@ -164,4 +164,13 @@ Status RecordStage::SettleConflicts(const std::string& id, schema::Change::Reade
   return Status::Ok();
 }
 
+void RecordStage::OpenCardCase(const std::string& id, schema::Change::Reader change, uint64_t now_ms) {
+  if (change.getOperation() != schema::Operation::CARD_REVIEW || !change.getValues().getCardReview().getOpen()) return;
+  const VersionRef opening{change.getOrigin(), change.getSeq()};
+  const std::string conflict_id = ConflictId(id, 0x20000u | fields::kCardReview, opening, opening);
+  batch_.Put(cf_.conflicts, ConflictKey(id, conflict_id),
+             ConflictBytes(conflict_id, id, schema::ConflictKind::CARD_DIFFERS, fields::kCardReview, opening, opening,
+                           "", true, now_ms));
+}
+
 }  // namespace dancu::storage

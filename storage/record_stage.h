@@ -65,6 +65,11 @@ class RecordStage {
   // operator of a hub or central: storage/officer_role.h); others leave it open.
   Status SettleConflicts(const std::string& id, schema::Change::Reader change, bool may_decide);
 
+  // Stages the case a cardReview change opens on `id` (a chip card read differed from it), if it
+  // opens one: a cardDiffers conflict under review, settled like a concurrent edit of the
+  // cardReview field (by an operator's change of that field that saw the opening one).
+  void OpenCardCase(const std::string& id, schema::Change::Reader change, uint64_t now_ms);
+
   // Puts the state digest, the changed units' counters and unit-origin rows into the batch; once,
   // after the last Put or Erase. Errors: as the store's reads, and Corruption for a stored counter
   // or unit-origin row that does not decode or would fall below zero.

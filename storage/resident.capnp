@@ -132,6 +132,20 @@ struct Biometrics {
   photo @10 :Photo;
 }
 
+# A chip card read that differed from the record, opened as a case for an operator's review (the
+# cardReview operation, node/card_case.h): the fields that differed, as the card and the record
+# said them. Never biometric data (the card's face is not part of it).
+struct CardFieldDifference {
+  field @0 :Text;    # the record's JSON key: "birth_date", "permanent_residence", ...
+  card @1 :Text;     # the card's value, as printed on it
+  record @2 :Text;   # the record's value when the card was read
+}
+
+struct CardReview {
+  open @0 :Bool;                               # true: a case awaits review; false: closed
+  differences @1 :List(CardFieldDifference);
+}
+
 # Field ordinals below are part of the change-log format (a change names the fields it sets by
 # ordinal): never renumber, only append.
 struct Resident {
@@ -164,4 +178,5 @@ struct Resident {
   homeUnit @26 :Text;                 # unit whose node has authority over the record
   mergedInto @27 :Text;               # set on a duplicate: id of the surviving record
   biometrics @28 :Biometrics;         # set only by the enrollment operations
+  cardReview @29 :CardReview;         # set only by the cardReview operation
 }

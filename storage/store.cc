@@ -351,6 +351,7 @@ Result<AppendOutcome> Store::AppendLocked(std::vector<Draft>& drafts, const Sign
     if (current) {
       DANCU_RETURN_IF_ERROR(
           stage.SettleConflicts(record_id, change.asReader(), MayDecide(draft.officer_role, options_.hub)));
+      stage.OpenCardCase(record_id, change.asReader(), clock.wall_now());
     }
     for (const auto& [blob_key, blob] : draft.attachments) batch.Put(cf_->blobs, blob_key, blob);
     stage.Put(record_id, *current_bytes, std::move(next_bytes));

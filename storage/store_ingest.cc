@@ -100,30 +100,6 @@ Result<Hash256> VerifyRunProof(const IncomingRun& run, const OriginTrust& trust)
 }
 
 namespace {
-
-std::string ConflictBytes(const std::string& id, const std::string& record_id, schema::ConflictKind kind,
-                          uint16_t field, VersionRef kept, VersionRef other, const std::string& other_record,
-                          bool review, uint64_t now_ms) {
-  capnp::MallocMessageBuilder message;
-  auto c = message.initRoot<schema::Conflict>();
-  c.setId(id);
-  c.setRecordId(record_id);
-  c.setKind(kind);
-  c.setField(field);
-  c.getKept().setOrigin(kept.origin);
-  c.getKept().setSeq(kept.seq);
-  c.getOther().setOrigin(other.origin);
-  c.getOther().setSeq(other.seq);
-  c.setOtherRecordId(other_record);
-  c.setReview(review);
-  c.setDetectedAt(now_ms);
-  c.initResolvedBy();
-  return Canonicalize(c.asReader());
-}
-
-}  // namespace
-
-namespace {
 // The quarantine family's key and value for `run`.
 std::pair<std::string, std::string> QuarantineEntry(const IncomingRun& run, const std::string& reason, uint64_t now_ms) {
   capnp::MallocMessageBuilder message;
@@ -300,6 +276,7 @@ Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& t
       }
       DANCU_RETURN_IF_ERROR(
           stage.SettleConflicts(record_id, change, MayDecide(change.getOfficerRole(), origin_trust->hub)));
+      stage.OpenCardCase(record_id, change, now_ms);
     }
     // One citizen number claimed by two records: a duplicate case, under both records.
     auto resident = next.get().getResident();

@@ -349,6 +349,21 @@ FieldErrors Validate(schema::Resident::Reader r, PartialDateValue today) {
                                         FormatPartialDate(issued));
   }
 
+  const auto differences = r.getCardReview().getDifferences();
+  if (differences.size() > kMaxCardDifferences) {
+    check.Report("card_review.differences", "has " + std::to_string(differences.size()) +
+                                                " entries; the limit is " + std::to_string(kMaxCardDifferences));
+  }
+  for (auto d : differences) {
+    check.Required("card_review.differences.field", d.getField());
+    check.Id("card_review.differences.field", d.getField());
+    check.Text("card_review.differences.card", d.getCard(), TextKind::kFree, kMaxCardValueChars);
+    check.Text("card_review.differences.record", d.getRecord(), TextKind::kFree, kMaxCardValueChars);
+  }
+  if (r.getCardReview().getOpen() && differences.size() == 0) {
+    check.Report("card_review.differences", "are required to open a case");
+  }
+
   check.Unit("home_unit", r.getHomeUnit());
   check.Id("merged_into", r.getMergedInto());
   if (Present(r.getMergedInto()) && r.getMergedInto() == r.getId()) {

@@ -65,6 +65,8 @@ inline constexpr size_t kMaxAddressChars = 200;  // Place.address
 inline constexpr size_t kMaxTextChars = 64;      // religion and other short text
 inline constexpr size_t kMaxIdChars = 64;        // identifiers
 inline constexpr size_t kMaxOtherNames = 16;     // entries of other_names
+inline constexpr size_t kMaxCardDifferences = 32;   // entries of card_review.differences
+inline constexpr size_t kMaxCardValueChars = 400;   // card_review: a value on the card or in the record
 inline constexpr int kEarliestYear = 1880;       // no date of a record lies before this year
 
 // All the errors of `r`, in schema field order; empty when `r` is valid. `today` is the current

@@ -22,6 +22,13 @@ bool IsDate(const std::string& iso) {
 
 std::string Yymmdd(const std::string& iso) { return iso.substr(2, 2) + iso.substr(5, 2) + iso.substr(8, 2); }
 
+// The MRZ's 6 characters for an expiry given as YYYY-MM-DD or as the MRZ field itself; "" if neither.
+std::string MrzExpiry(const std::string& expiry) {
+  if (IsDate(expiry)) return Yymmdd(expiry);
+  const bool field = expiry.size() == 6 && expiry.find_first_not_of("0123456789<") == std::string::npos;
+  return field ? expiry : "";
+}
+
 Bytes Sha256(const Bytes& data) {
   Bytes out(32);
   unsigned int n = 0;
@@ -39,7 +46,7 @@ std::string Td1(const CardHolder& h) {
   std::string doc = h.data.citizen_no.substr(3);
   std::string line1 = Padded("IDVNM" + doc + MrzCheckDigit(doc) + h.data.citizen_no, 30);
   std::string birth = Yymmdd(h.birth_iso);
-  std::string expiry = Yymmdd(h.expiry_iso);
+  std::string expiry = MrzExpiry(h.expiry);
   std::string sex = h.data.sex == "Nam" ? "M" : h.data.sex.empty() ? "<" : "F";
   std::string line2 = Padded(birth + MrzCheckDigit(birth) + sex + expiry + MrzCheckDigit(expiry) + "VNM", 29);
   line2 += MrzCheckDigit(line1.substr(5, 25) + line2.substr(0, 7) + line2.substr(8, 7) + line2.substr(18, 11));
@@ -50,14 +57,18 @@ std::string Td1(const CardHolder& h) {
 
 Result<std::string> CitizenCardMrzInformation(const std::string& citizen_no,
                                               const std::string& birth_iso,
-                                              const std::string& expiry_iso) {
+                                              const std::string& expiry) {
   if (citizen_no.size() != 12 || citizen_no.find_first_not_of("0123456789") != std::string::npos) {
     return Error(ErrorCode::kInvalidArgument, "the citizen number must be 12 digits");
   }
-  if (!IsDate(birth_iso) || !IsDate(expiry_iso)) {
-    return Error(ErrorCode::kInvalidArgument, "dates must be YYYY-MM-DD");
+  if (!IsDate(birth_iso)) return Error(ErrorCode::kInvalidArgument, "the birth date must be YYYY-MM-DD");
+  const std::string mrz_expiry = MrzExpiry(expiry);
+  if (mrz_expiry.empty()) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "the expiry must be YYYY-MM-DD, or the 6 characters of the MRZ's expiry field for a card "
+                 "without expiry (e.g. <<<<<<)");
   }
-  return MrzInformation(citizen_no.substr(3), Yymmdd(birth_iso), Yymmdd(expiry_iso));
+  return MrzInformation(citizen_no.substr(3), Yymmdd(birth_iso), mrz_expiry);
 }
 
 Result<Bytes> SignSecurityObject(const CardFiles& files, const DocumentSigner& signer) {
@@ -93,7 +104,7 @@ Result<Bytes> SignSecurityObject(const CardFiles& files, const DocumentSigner& s
 
 Result<CardContent> IssueCard(const CardHolder& holder, const DocumentSigner& signer) {
   Result<std::string> mrz_information =
-      CitizenCardMrzInformation(holder.data.citizen_no, holder.birth_iso, holder.expiry_iso);
+      CitizenCardMrzInformation(holder.data.citizen_no, holder.birth_iso, holder.expiry);
   if (!mrz_information.ok()) return mrz_information.error();
   CardContent card;
   card.mrz_information = mrz_information.value();

@@ -15,7 +15,7 @@ namespace dancu::devices::card {
 struct CardHolder {
   CitizenData data;        // DG13; data.citizen_no is the 12-digit citizen number
   std::string birth_iso;   // YYYY-MM-DD
-  std::string expiry_iso;  // YYYY-MM-DD
+  std::string expiry;      // YYYY-MM-DD, or the MRZ's expiry field (see CitizenCardMrzInformation)
   std::string mrz_name;    // e.g. "NGUYEN<<VAN<AN", for the MRZ's third line
   Bytes face_jpeg;
 };
@@ -31,11 +31,14 @@ struct CardContent {
   std::string mrz_information;
 };
 
-// The CCCD's MRZ information: the document number is the citizen number's last 9 digits; dates
-// are YYYY-MM-DD. kInvalidArgument for a citizen number that is not 12 digits or a malformed date.
+// The CCCD's MRZ information: the document number is the citizen number's last 9 digits; the
+// birth date is YYYY-MM-DD; the expiry is YYYY-MM-DD or, for a card without expiry ("Không thời
+// hạn" on its face and in DG13), the 6 characters of the MRZ's expiry field as printed on the card
+// (digits and '<', e.g. "<<<<<<"): BAC hashes what the MRZ holds, whatever it is. kInvalidArgument
+// for a citizen number that is not 12 digits or a malformed date.
 Result<std::string> CitizenCardMrzInformation(const std::string& citizen_no,
                                               const std::string& birth_iso,
-                                              const std::string& expiry_iso);
+                                              const std::string& expiry);
 
 // kInvalidArgument for bad holder data; kDeviceFailed if OpenSSL cannot sign.
 Result<CardContent> IssueCard(const CardHolder& holder, const DocumentSigner& signer);

@@ -17,6 +17,7 @@ struct OpenSslFree {
   void operator()(CMS_ContentInfo* p) const { CMS_ContentInfo_free(p); }
   void operator()(X509_STORE* p) const { X509_STORE_free(p); }
   void operator()(X509_STORE_CTX* p) const { X509_STORE_CTX_free(p); }
+  void operator()(X509_CRL* p) const { X509_CRL_free(p); }
   void operator()(STACK_OF(X509)* p) const { sk_X509_pop_free(p, X509_free); }
 };
 
@@ -26,6 +27,7 @@ using BioPtr = std::unique_ptr<BIO, OpenSslFree>;
 using CmsPtr = std::unique_ptr<CMS_ContentInfo, OpenSslFree>;
 using StorePtr = std::unique_ptr<X509_STORE, OpenSslFree>;
 using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, OpenSslFree>;
+using CrlPtr = std::unique_ptr<X509_CRL, OpenSslFree>;
 
 // A shared reference to `cert` (X509_up_ref).
 inline X509Ptr Share(X509* cert) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 
+#include "devices/card/asn1_text.h"
 #include "devices/card/tlv.h"
 
 namespace dancu::devices::card {
@@ -27,20 +28,10 @@ Verdict NotGenuine(std::string reason, std::string signer = {}) {
 std::string SubjectOf(X509* cert) {
   BioPtr bio(BIO_new(BIO_s_mem()));
   X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(n));
+  return MemoryText(bio.get());
 }
 
 namespace {
-
-std::string Date(const ASN1_TIME* t) {
-  struct tm tm = {};
-  if (ASN1_TIME_to_tm(t, &tm) != 1) return "an unreadable date";
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
 
 // The LDSSecurityObject: the hash algorithm and each data group's hash.
 struct SecurityObject {
@@ -91,17 +82,35 @@ Bytes Digest(const EVP_MD* md, const Bytes& data) {
   return out;
 }
 
+// A CRL past its next update (or not yet valid at `now`) still revokes what it lists: a commune
+// far from any network cannot always have the latest.
+int KeepStaleCrls(int ok, X509_STORE_CTX* ctx) {
+  const int error = X509_STORE_CTX_get_error(ctx);
+  if (!ok && (error == X509_V_ERR_CRL_HAS_EXPIRED || error == X509_V_ERR_CRL_NOT_YET_VALID)) return 1;
+  return ok;
+}
+
 // The chain from the DS certificate to an installed CSCA at `now`: nullopt when it holds, else
 // the verdict.
 std::optional<Verdict> CheckChain(X509* ds, const TrustStore& trust, std::time_t now,
                                   const std::string& signer) {
   StorePtr store(X509_STORE_new());
   for (const X509Ptr& csca : trust.cscas()) X509_STORE_add_cert(store.get(), csca.get());
+  // The DS certificate is checked against its CSCA's CRLs when the node holds one.
+  bool crl_known = false;
+  for (const CrlPtr& crl : trust.crls()) {
+    X509_STORE_add_crl(store.get(), crl.get());
+    crl_known |= X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_issuer_name(ds)) == 0;
+  }
   StoreCtxPtr ctx(X509_STORE_CTX_new());
   if (!store || !ctx || X509_STORE_CTX_init(ctx.get(), store.get(), ds, nullptr) != 1) {
     return NotGenuine("the certificate chain could not be checked", signer);
   }
   X509_STORE_CTX_set_time(ctx.get(), 0, now);
+  if (crl_known) {
+    X509_STORE_CTX_set_flags(ctx.get(), X509_V_FLAG_CRL_CHECK);
+    X509_STORE_CTX_set_verify_cb(ctx.get(), KeepStaleCrls);
+  }
   if (X509_verify_cert(ctx.get()) == 1) return std::nullopt;
   int error = X509_STORE_CTX_get_error(ctx.get());
   int depth = X509_STORE_CTX_get_error_depth(ctx.get());
@@ -116,10 +125,17 @@ std::optional<Verdict> CheckChain(X509* ds, const TrustStore& trust, std::time_t
                      "the document is signed under a country signing CA (CSCA) this node does "
                      "not trust",
                      signer};
+    case X509_V_ERR_CERT_REVOKED:
+      for (const CrlPtr& crl : trust.crls()) {
+        if (std::optional<std::string> on = RevocationDate(crl.get(), at)) {
+          return NotGenuine("document signer revoked on " + *on, signer);
+        }
+      }
+      return NotGenuine("document signer revoked", signer);
     case X509_V_ERR_CERT_HAS_EXPIRED:
-      return NotGenuine(std::string(who) + " expired on " + Date(X509_get0_notAfter(at)), signer);
+      return NotGenuine(std::string(who) + " expired on " + DateText(X509_get0_notAfter(at)), signer);
     case X509_V_ERR_CERT_NOT_YET_VALID:
-      return NotGenuine(std::string(who) + " is not valid before " + Date(X509_get0_notBefore(at)),
+      return NotGenuine(std::string(who) + " is not valid before " + DateText(X509_get0_notBefore(at)),
                         signer);
     default:
       return NotGenuine(std::string(who) + " fails verification: " +
@@ -158,48 +174,61 @@ Result<X509Ptr> ParseCertificate(const Bytes& bytes) {
 
 bool IsCaCertificate(X509* cert) { return X509_check_ca(cert) >= 1; }
 
-std::string NotAfterOf(X509* cert) { return Date(X509_get0_notAfter(cert)); }
+std::string NotAfterOf(X509* cert) { return DateText(X509_get0_notAfter(cert)); }
 
 std::string PemOf(X509* cert) {
   BioPtr bio(BIO_new(BIO_s_mem()));
   PEM_write_bio_X509(bio.get(), cert);
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(n));
+  return MemoryText(bio.get());
 }
 
 std::string FingerprintOf(X509* cert) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   X509_digest(cert, EVP_sha256(), md, &n);
-  static const char* digits = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < n; ++i) {
-    hex += digits[md[i] >> 4];
-    hex += digits[md[i] & 0xF];
-  }
-  return hex;
+  return LowerHex(md, n);
 }
 
 Result<TrustStore> TrustStore::LoadDirectory(const std::filesystem::path& dir) {
   TrustStore store;
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return store;
+  // Certificates first, so that each CRL finds the CSCA that issued it.
+  std::vector<std::pair<std::filesystem::path, CrlPtr>> crls;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     std::string ext = entry.path().extension().string();
-    if (ext != ".pem" && ext != ".crt" && ext != ".cer" && ext != ".der") continue;
+    if (ext != ".pem" && ext != ".crt" && ext != ".cer" && ext != ".der" && ext != ".crl") continue;
+    const std::string name = entry.path().string();
     Result<Bytes> bytes = ReadFile(entry.path());
     if (!bytes.ok()) return bytes.error();
     Result<X509Ptr> cert = ParseCertificate(bytes.value());
-    if (!cert.ok()) {
-      return Error(ErrorCode::kInvalidArgument, entry.path().string() + ": " + cert.error().message());
+    if (cert.ok()) {
+      Result<void> added = store.Add(std::move(cert).value());
+      if (!added.ok()) return Error(ErrorCode::kInvalidArgument, name + ": " + added.error().message());
+      continue;
     }
-    Result<void> added = store.Add(std::move(cert).value());
-    if (!added.ok()) {
-      return Error(ErrorCode::kInvalidArgument, entry.path().string() + ": " + added.error().message());
+    Result<CrlPtr> crl = ParseCrl(bytes.value());
+    if (!crl.ok()) {
+      return Error(ErrorCode::kInvalidArgument, name + ": neither an X.509 certificate nor a CRL (PEM or DER)");
     }
+    crls.emplace_back(entry.path(), std::move(crl).value());
+  }
+  for (auto& [path, crl] : crls) {
+    Result<void> added = store.AddCrl(std::move(crl));
+    if (!added.ok()) return Error(ErrorCode::kInvalidArgument, path.string() + ": " + added.error().message());
   }
   return store;
+}
+
+Result<void> TrustStore::AddCrl(CrlPtr crl) {
+  for (const X509Ptr& csca : cscas_) {
+    if (IssuedBy(crl.get(), csca.get())) {
+      crls_.push_back(std::move(crl));
+      return {};
+    }
+  }
+  return Error(ErrorCode::kInvalidArgument, "the CRL of " + IssuerOf(crl.get()) +
+                                                " is not signed by a trusted CSCA (install its CSCA first)");
 }
 
 Result<void> TrustStore::Add(X509Ptr cert) {

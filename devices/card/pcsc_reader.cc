@@ -187,4 +187,12 @@ void PcscReader::Cancel() {
   SCardCancel(context_);
 }
 
+CardSourceFactory PcscSources() {
+  return []() -> Result<std::unique_ptr<CardSource>> {
+    Result<std::unique_ptr<PcscReader>> reader = PcscReader::Open();
+    if (!reader.ok()) return reader.error();
+    return std::unique_ptr<CardSource>(std::move(reader).value());
+  };
+}
+
 }  // namespace dancu::devices::card

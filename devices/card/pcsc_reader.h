@@ -18,16 +18,17 @@
 #include <vector>
 
 #include "devices/card/card_channel.h"
+#include "devices/card/card_read_worker.h"
 
 namespace dancu::devices::card {
 
 inline constexpr std::chrono::milliseconds kDefaultCardWait{15'000};
 
-class PcscReader {
+class PcscReader : public CardSource {
  public:
   // Connects to pcscd. kUnavailable if the daemon is not running.
   static Result<std::unique_ptr<PcscReader>> Open();
-  ~PcscReader();
+  ~PcscReader() override;
   PcscReader(const PcscReader&) = delete;
   PcscReader& operator=(const PcscReader&) = delete;
 
@@ -39,10 +40,10 @@ class PcscReader {
   // passed without a card), kUnsupportedCard (the card does not answer), kCancelled.
   // The channel must not outlive this reader.
   Result<std::unique_ptr<CardChannel>> Connect(const std::string& reader,
-                                               std::chrono::milliseconds timeout = kDefaultCardWait);
+                                               std::chrono::milliseconds timeout = kDefaultCardWait) override;
 
   // Thread-safe; see above. Irreversible for this reader.
-  void Cancel();
+  void Cancel() override;
 
  private:
   class Channel;
@@ -50,5 +51,8 @@ class PcscReader {
   long context_;  // SCARDCONTEXT
   std::atomic<bool> cancelled_{false};
 };
+
+// A new PcscReader for each read of a CardReadWorker.
+CardSourceFactory PcscSources();
 
 }  // namespace dancu::devices::card

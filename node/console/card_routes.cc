@@ -1,15 +1,22 @@
 // The console's "Đọc thẻ": POST /api/card/read {"citizen_no", "birth", "expiry", "record"?,
 // "reader"?} reads the chip citizen-ID card in the node's reader (node/card_read.h), verifies it
 // against the node's CSCAs and answers {authentic, verdict, reason?, signer, card: {the DG13 fields
-// under the record's keys}, face: "data:image/jpeg;base64,..."} and, with "record" (a record id or
+// under the record's keys}, face: "data:image/jpeg;base64,...", places: {hometown,
+// permanent_residence: the card's text as a unit and address, or the part not recognised
+// (node/card_places.h)}} and, with "record" (a record id or
 // citizen number), "differences": [{field, card, record}] (node/card_check.h). Nothing is stored:
 // the officer decides what to save through the usual forms. The face image (biometric data) goes
-// only to this officer's browser. The request blocks its worker thread while the card is read
-// (up to 15 s waiting for a card). Errors: SendStatus of node::ReadCitizenCard's Status (412 no
-// reader/no card, 403 access key refused, 500 read failed), with the devices' English message.
+// only to this officer's browser. The card is read on the reader's own thread
+// (ctx.card_reader); this request's HTTP worker waits for it (up to 15 s for a card, then the
+// read). One read at a time: another officer's read meanwhile is 409 card_reader_busy. POST
+// /api/card/cancel ends the read in progress (the officer cancelled or left the page). Errors:
+// SendStatus of node::ReadCitizenCard's Status (409 no reader/no card, 403 access key refused,
+// 500 read failed or cancelled), with the devices' English message.
 #include <sodium.h>
 
+#include "node/card_case.h"
 #include "node/card_check.h"
+#include "node/card_places.h"
 #include "node/card_read.h"
 #include "node/card_trust.h"
 #include "node/console/console_context.h"
@@ -41,8 +48,11 @@ void Read(ConsoleContext& ctx, const httplib::Request& req, httplib::Response& r
   auto expiry = RequireString(*body, "expiry", res);
   if (!expiry) return;
   std::string reader = body->value("reader", "");
-  auto read = node::ReadCitizenCard({*number, *birth, *expiry, reader, std::chrono::seconds(15),
-                                     node::CardTrustDir(ctx.node.data_dir())});
+  auto read = node::ReadCitizenCard(ctx.card_reader, {*number, *birth, *expiry, reader, std::chrono::seconds(15),
+                                                      node::CardTrustDir(ctx.node.data_dir())});
+  if (!read.ok() && node::IsCardReaderBusy(read.status())) {
+    return SendError(res, 409, "card_reader_busy", read.status().message());
+  }
   if (!read.ok()) return SendStatus(res, read.status());
   const card::CitizenCard& c = *read;
   json out = {{"authentic", c.verdict.authenticity == card::Authenticity::kGenuine},
@@ -50,6 +60,10 @@ void Read(ConsoleContext& ctx, const httplib::Request& req, httplib::Response& r
               {"signer", c.verdict.signer},
               {"card", node::CardToJson(c.data)},
               {"face", DataUrl(c.face)}};
+  const storage::Era era = node::NodeEra(ctx.node.config().unit);
+  out["places"] = {
+      {"hometown", node::CardPlaceToJson(node::MapCardPlace(c.data.hometown, era))},
+      {"permanent_residence", node::CardPlaceToJson(node::MapCardPlace(c.data.permanent_residence, era))}};
   if (!c.verdict.reason.empty()) out["reason"] = c.verdict.reason;
   std::string record_ref = body->value("record", "");
   if (!record_ref.empty()) {
@@ -57,10 +71,7 @@ void Read(ConsoleContext& ctx, const httplib::Request& req, httplib::Response& r
     if (!id.ok()) return SendStatus(res, id.status());
     auto record = ResidentJson(ctx.node.store(), *id);
     if (!record.ok()) return SendStatus(res, record.status());
-    out["differences"] = json::array();
-    for (const node::CardDifference& d : node::CompareCardWithRecord(c.data, *record)) {
-      out["differences"].push_back({{"field", d.field}, {"card", d.card}, {"record", d.record}});
-    }
+    out["differences"] = node::CardDifferencesJson(node::CompareCardWithRecord(c.data, *record));
   }
   SendJson(res, 200, out);
 }
@@ -73,6 +84,13 @@ void AddCardRoutes(httplib::Server& server, ConsoleContext& ctx) {
               Authed(ctx, Changes::kState,
                      [&ctx](const httplib::Request& req, httplib::Response& res, const Session&) {
                        Read(ctx, req, res);
+                     }));
+  // The officer cancels (or leaves) a read in progress: it ends at once, 200 either way.
+  server.Post("/api/card/cancel",
+              Authed(ctx, Changes::kState,
+                     [&ctx](const httplib::Request&, httplib::Response& res, const Session&) {
+                       ctx.card_reader.Cancel();
+                       SendJson(res, 200, {{"cancelled", true}});
                      }));
 }
 

@@ -10,7 +10,8 @@
 // `links` is a read-only view of the replicator's links (node/replicator.h Replicator::Links); it
 // answers an empty list when the node runs no replicator.
 //
-// Ownership: borrows the Node; owns nothing else but references and the `links` view. Thread-safety: handlers run on
+// Ownership: borrows the Node and the card reader; owns nothing else but references and the
+// `links` view. Thread-safety: handlers run on
 // the HTTP server's worker threads concurrently; everything reachable here is thread-safe.
 #pragma once
 
@@ -19,6 +20,7 @@
 #include <functional>
 #include <string>
 
+#include "devices/card/card_read_worker.h"
 #include "node/console/finger_captures.h"
 #include "node/console/login_throttle.h"
 #include "node/console/sessions.h"
@@ -36,6 +38,7 @@ struct ConsoleContext {
   FingerCaptures& captures;
   LoginThrottle& logins;
   std::function<std::vector<node::LinkStatus>()> links;
+  devices::card::CardReadWorker& card_reader;  // the node's card reader, on its own thread
   bool tls = false;  // served over HTTPS: the session cookie is Secure, origins are https://
 };
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <vector>
 
+#include "node/card_places.h"
 #include "storage/units.h"
 
 namespace dancu::console {
@@ -35,9 +36,8 @@ json TallyJson(const storage::UnitTally& t) {
 
 json ProgressTree(const storage::Report& report, const std::string& node_unit) {
   const auto& units = storage::UnitRegistry::Get();
-  const bool only_2025 = units.Find(node_unit, storage::Era::k2025) && !units.Find(node_unit, storage::Era::k2023);
-  const storage::Era preferred = only_2025 ? storage::Era::k2025 : storage::Era::k2023;
-  const storage::Era other = only_2025 ? storage::Era::k2023 : storage::Era::k2025;
+  const storage::Era preferred = node::NodeEra(node_unit);
+  const storage::Era other = preferred == storage::Era::k2025 ? storage::Era::k2023 : storage::Era::k2025;
 
   // Keyed by the codes from the root down ("02\0026\000715"), so that a map's order is depth first.
   std::map<std::string, Row> rows;

@@ -1,7 +1,7 @@
 // Residents: GET /api/residents?q= (search as the officer types), GET /api/residents/{ref},
 // GET /api/residents/{ref}/history, POST /api/residents (register), POST /api/births (a newborn,
 // with a citizen number from the node's leased block, node/births.h), and
-// POST /api/residents/{ref}/{correction|death|move|household|card}.
+// POST /api/residents/{ref}/{correction|death|move|household|card|card-case}.
 //
 // Every change is one draft (node/resident_drafts.h) in the logged-in officer's name, appended
 // through Node::Append; the fields it may not set, and every rule it breaks, come back as 422
@@ -12,6 +12,7 @@
 #include "node/console/http_json.h"
 #include "node/console/resident_view.h"
 #include "node/births.h"
+#include "node/card_case.h"
 #include "node/resident_drafts.h"
 #include "node/verifications.h"
 #include "storage/search.h"
@@ -120,6 +121,16 @@ std::optional<json> CardValues(const json& body, const json& current, httplib::R
   return json{{"card", card}};
 }
 
+// A chip card read that differs from the record, as a case for review (node/card_case.h).
+std::optional<json> CardCaseValues(const json& body, const json&, httplib::Response& res) {
+  auto values = node::OpenCardCaseValues(body.contains("differences") ? body["differences"] : json());
+  if (!values.ok()) {
+    SendError(res, 400, "bad_field", values.status().message());
+    return std::nullopt;
+  }
+  return *values;
+}
+
 struct OperationRoute {
   const char* path;
   schema::Operation operation;
@@ -226,6 +237,7 @@ void AddResidentRoutes(httplib::Server& server, ConsoleContext& ctx) {
       {"move", schema::Operation::MOVE, MoveValues},
       {"household", schema::Operation::HOUSEHOLD, HouseholdValues},
       {"card", schema::Operation::CARD_STATUS, CardValues},
+      {"card-case", schema::Operation::CARD_REVIEW, CardCaseValues},
   };
   for (const OperationRoute& op : kOperations) {
     server.Post(std::string(R"(/api/residents/([^/]+)/)") + op.path,

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "devices/card/pcsc_reader.h"
 #include "node/console/console_context.h"
 #include "node/console/console_server.h"
 #include "node/console/finger_captures.h"
@@ -32,11 +33,13 @@ struct WebConsole::Parts {
   Parts(node::Node& node, const ConsoleOptions& options)
       : sessions(options.session_idle),
         captures(node, options.reader_device, options.capture_timeout),
-        context{node, sessions, captures, logins, LinksView(options), !options.tls_cert.empty()} {}
+        card_reader(devices::card::PcscSources()),
+        context{node, sessions, captures, logins, LinksView(options), card_reader, !options.tls_cert.empty()} {}
   ConsoleServer server;
   SessionStore sessions;
   FingerCaptures captures;
   LoginThrottle logins;
+  devices::card::CardReadWorker card_reader;
   ConsoleContext context;
 };
 

@@ -1,7 +1,11 @@
 // Reading, verifying and parsing a chip citizen-ID card through the software card, in process:
 // each case a way a real read goes right or wrong at the commune.
 #include <catch2/catch.hpp>
+#include <unistd.h>
+
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 
 #include "devices/card/read_card.h"
 #include "devices/card/software_card.h"
@@ -59,6 +63,79 @@ TEST_CASE("card_genuine: a genuine card reads, verifies and parses", "[card]") {
   CHECK(c.mrz.size() == 90);
   CHECK(c.face.mime_type == "image/jpeg");
   CHECK(c.face.bytes == tools::fixtures::SampleHolder().face_jpeg);
+}
+
+TEST_CASE("card_no_expiry: a card without expiry opens with its MRZ expiry field as printed", "[card]") {
+  TestPki pki = MakePki();
+  SoftwareCard card(tools::fixtures::Issue(pki, tools::fixtures::NoExpiryHolder()));
+  // A date for the expiry is the wrong key: the MRZ holds no date.
+  SoftwareCardChannel channel(card);
+  Result<CardFiles> refused = ReadCardFiles(channel, Key());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code() == ErrorCode::kAccessDenied);
+
+  Result<std::string> key = CitizenCardMrzInformation("001085012345", "1985-03-07", tools::fixtures::kNoExpiryMrz);
+  REQUIRE(key.ok());
+  Result<CitizenCard> opened = OpenCitizenCard(ReadOrFail(card, key.value()), Trusting(pki), std::time(nullptr));
+  REQUIRE(opened.ok());
+  CHECK(opened.value().verdict.authenticity == Authenticity::kGenuine);
+  CHECK(opened.value().data.expiry == "Không thời hạn");
+  CHECK(opened.value().mrz.substr(38, 7) == "<<<<<<0");  // the expiry field and its check digit
+
+  // Anything else as the expiry is refused before the card is touched.
+  for (const char* bad : {"", "<<<<<", "KHONG<", "2030-3-7", "07/03/2030"}) {
+    CHECK(CitizenCardMrzInformation("001085012345", "1985-03-07", bad).error().code() ==
+          ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST_CASE("card_revoked_signer: a Document Signer on its CSCA's CRL is not genuine", "[card]") {
+  TestPki pki = MakePki();
+  SoftwareCard card(IssueSample(pki));
+  const CardFiles files = ReadOrFail(card, Key());
+  const std::time_t now = std::time(nullptr);
+  const std::time_t revoked_at = 1'700'000'000;  // 2023-11-14T22:13:20Z
+  using tools::fixtures::MakeCrl;
+
+  TrustStore revoking = Trusting(pki);
+  REQUIRE(revoking.AddCrl(MakeCrl(pki, {true, revoked_at})).ok());
+  Verdict v = VerifyPassive(files, revoking, now);
+  CHECK(v.authenticity == Authenticity::kNotGenuine);
+  CHECK(v.reason == "document signer revoked on 2023-11-14");
+  // A CRL past its next update still revokes what it lists.
+  TrustStore stale = Trusting(pki);
+  REQUIRE(stale.AddCrl(MakeCrl(pki, {true, revoked_at, -5})).ok());
+  CHECK(VerifyPassive(files, stale, now).reason == "document signer revoked on 2023-11-14");
+  // A CRL that lists nothing, fresh or stale: genuine.
+  for (long next : {30L, -5L}) {
+    TrustStore clean = Trusting(pki);
+    REQUIRE(clean.AddCrl(MakeCrl(pki, {false, 0, next})).ok());
+    CHECK(VerifyPassive(files, clean, now).authenticity == Authenticity::kGenuine);
+  }
+
+  // A CRL in the CSCA's name but signed by another key, or another CSCA's: refused.
+  TestPki other = MakePki({"Another CSCA"});
+  TrustStore trust = Trusting(pki);
+  Result<void> forged = trust.AddCrl(MakeCrl(pki, {true, revoked_at, 30, other.csca_key.get()}));
+  REQUIRE_FALSE(forged.ok());
+  CHECK(forged.error().code() == ErrorCode::kInvalidArgument);
+  CHECK(trust.AddCrl(MakeCrl(other, {})).error().code() == ErrorCode::kInvalidArgument);
+  CHECK(trust.crls().empty());
+  CHECK(VerifyPassive(files, trust, now).authenticity == Authenticity::kGenuine);
+
+  // From a folder (the CRL sorted before its CSCA): PEM and DER alike.
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("card-crl-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  CrlPtr crl = MakeCrl(pki, {true, revoked_at});
+  std::ofstream(dir / "a.crl") << PemOf(crl.get());
+  std::ofstream(dir / "z.pem") << PemOf(pki.csca.get());
+  Result<TrustStore> loaded = TrustStore::LoadDirectory(dir);
+  REQUIRE(loaded.ok());
+  CHECK(loaded.value().crls().size() == 1);
+  CHECK(VerifyPassive(files, loaded.value(), now).reason == "document signer revoked on 2023-11-14");
+  std::ofstream(dir / "b.crl") << "not a CRL";
+  CHECK(TrustStore::LoadDirectory(dir).error().code() == ErrorCode::kInvalidArgument);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("card_access_denied: a wrong birth date is refused by the card", "[card]") {

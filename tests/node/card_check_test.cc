@@ -71,6 +71,24 @@ TEST_CASE("card_check: the card's fields appear under the record's keys", "[card
   CHECK(j["birth_date"] == "1985-03-07");
   CHECK(j["sex"] == "male");
   CHECK(j["nationality"] == "VN");
+  CHECK(j["expires_on"] == "");  // Card() prints no expiry
+}
+
+TEST_CASE("card_check: an expiry date, and a card without expiry", "[card]") {
+  devices::card::CitizenData c = Card();
+  c.expiry = "07/03/2030";
+  json j = CardToJson(c);
+  CHECK(j["expires_on"] == "2030-03-07");
+  CHECK(j["no_expiry"] == false);
+  for (const char* none : {"Không thời hạn", "KHÔNG THỜI HẠN", "khong thoi han"}) {
+    c.expiry = none;
+    j = CardToJson(c);
+    CHECK(j["expires"] == none);
+    CHECK(j["expires_on"] == "");
+    CHECK(j["no_expiry"] == true);
+  }
+  c.expiry = "Không rõ";
+  CHECK(CardToJson(c)["no_expiry"] == false);
 }
 
 }  // namespace

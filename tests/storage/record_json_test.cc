@@ -81,10 +81,20 @@ class RandomResidents {
         out.set(field, capnp::DynamicEnum(enumerants[Below(enumerants.size())]));
         return;
       }
+      case capnp::schema::Type::BOOL:
+        out.set(field, Below(2) != 0);
+        return;
       case capnp::schema::Type::LIST: {
         const uint32_t size = 1 + Below(3);
         auto list = out.init(field, size).as<capnp::DynamicList>();
-        for (uint32_t i = 0; i < size; ++i) list.set(i, capnp::Text::Reader(Text()));
+        const bool structs = type.asList().getElementType().isStruct();
+        for (uint32_t i = 0; i < size; ++i) {
+          if (structs) {
+            Fill(list[i].as<capnp::DynamicStruct>());
+          } else {
+            list.set(i, capnp::Text::Reader(Text()));
+          }
+        }
         return;
       }
       case capnp::schema::Type::STRUCT: {

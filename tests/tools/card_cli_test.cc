@@ -98,6 +98,30 @@ TEST_CASE("card_cli: trust add, read and check a card through pcscd", "[card][pc
     ProcessResult text = cli.Expect(with_key({"card", "check", "--data", cli.data()}), 3);
     CHECK_THAT(text.out, Catch::Contains("birth_date: card \"07/03/1985\", record \"1985-07-03\""));
   }
+
+  {  // trust add: a CRL the CSCA issued revoking the Document Signer; the card is then not genuine
+    tools::fixtures::TestPki other = tools::fixtures::MakePki({"Another CSCA"});
+    WriteFile(cli.file("forged.crl"), card::PemOf(tools::fixtures::MakeCrl(pki, {true, 0, 30, other.csca_key.get()}).get()));
+    WriteFile(cli.file("other.crl"), card::PemOf(tools::fixtures::MakeCrl(other, {}).get()));
+    for (const char* refused : {"forged.crl", "other.crl"}) {
+      ProcessResult bad = cli.Expect({"card", "trust", "add", "--data", cli.data(), cli.file(refused)}, 1);
+      CHECK_THAT(bad.err, Catch::Contains("not signed by a trusted CSCA"));
+    }
+    WriteFile(cli.file("junk.crl"), "-----BEGIN X509 CRL-----\nnot base64\n-----END X509 CRL-----\n");
+    ProcessResult junk = cli.Expect({"card", "trust", "add", "--data", cli.data(), cli.file("junk.crl")}, 1);
+    CHECK_THAT(junk.err, Catch::Contains("neither an X.509 certificate nor a CRL"));
+    const std::time_t revoked_at = 1'700'000'000;  // 2023-11-14
+    WriteFile(cli.file("csca.crl"), card::PemOf(tools::fixtures::MakeCrl(pki, {true, revoked_at}).get()));
+    // Refused ones left nothing behind: the node still reads the card as genuine.
+    cli.Expect(with_key({"card", "read", "--data", cli.data()}), 0);
+    ProcessResult added = cli.Expect({"card", "trust", "add", "--data", cli.data(), cli.file("csca.crl"), "--json"}, 0);
+    json installed = json::parse(added.out);
+    CHECK(installed["kind"] == "crl");
+    CHECK(installed["revoked"] == 1);
+    CHECK(installed["issuer"] == "CN=Test CSCA Viet Nam,C=VN");
+    ProcessResult read = cli.Expect(with_key({"card", "read", "--data", cli.data()}), 3);
+    CHECK_THAT(read.out, Catch::Contains("card: NOT GENUINE: document signer revoked on 2023-11-14"));
+  }
 }
 
 }  // namespace

@@ -675,6 +675,11 @@ test('Đọc thẻ fills a new resident from the chip card, then lists the diffe
     assert.equal(await card.inputValue('#new-resident-birth_date'), '1985-03-07');
     assert.equal(await card.inputValue('#new-resident-sex'), 'male');
     assert.equal(await card.inputValue('#new-resident-mother-name'), 'Trần Thị Cúc');
+    // The card's places as units: the hometown in 2025 names, the residence in 2023 names.
+    assert.equal(await card.inputValue('#new-resident-hometown-unit'), '00004');
+    assert.equal(await card.inputValue('#new-resident-permanent_residence-unit'), '00001');
+    assert.equal(await card.inputValue('#new-resident-permanent_residence-address'), 'Số 1 Phúc Xá');
+    assert.equal(await card.locator('#card-place-notices').count(), 0);
     assert.doesNotMatch(await card.textContent('#card-result'), /undefined|null/);
     await card.screenshot({ path: join(ARTIFACTS, '19-card-new-resident.png'), fullPage: true });
     // The officer mistypes the birth date before saving: the record now differs from the card.
@@ -700,12 +705,43 @@ test('Đọc thẻ fills a new resident from the chip card, then lists the diffe
     await birth.waitFor();
     assert.match(await birth.textContent(), /07\/03\/1985.*1985-07-03/);
     await card.screenshot({ path: join(ARTIFACTS, '20-card-differences.png'), fullPage: true });
+    // Nothing from the card is kept before the officer acts: no photo yet.
+    assert.match(await card.textContent('#photo'), /Chưa có ảnh/);
+    // The card's face becomes the record's photo (sealed like any photo) by the officer's click.
+    await card.click('#save-card-photo');
+    await card.locator('#notice', { hasText: 'Đã lưu ảnh.' }).waitFor();
+    assert.match(await card.textContent('#photo'), /Đã có ảnh \(jpeg, 240×320\)/);
+    const readAgain = async () => {
+      await card.click('#open-card');
+      await card.fill('#card-read-birth', '1985-03-07');
+      await card.fill('#card-read-expiry', '2030-03-07');
+      await card.click('#card-read button[type=submit]');
+      await card.locator('#card-differences tr[data-field="birth_date"]').waitFor();
+    };
+    // The difference opens a review case for the operators; the resident page lists it.
+    await readAgain();
+    await card.click('#open-card-case');
+    await card.locator('#notice', { hasText: 'Đã mở hồ sơ xem xét' }).waitFor();
+    assert.match(await card.textContent('#resident-conflicts'), /thẻ CCCD khác hồ sơ: .*Ngày sinh/);
+    await card.screenshot({ path: join(ARTIFACTS, '21-card-case.png'), fullPage: true });
     // The officer corrects the record from the card and confirms.
+    await readAgain();
     await card.click('#correct-from-card');
     assert.equal(await card.inputValue('#correction-birth_date'), '1985-03-07');
     await card.click('#correction button[type=submit]');
     await card.locator('#notice', { hasText: 'Đã lưu thay đổi.' }).waitFor();
     assert.match(await card.textContent('dl.details'), /1985-03-07/);
+    // The move form: Đọc thẻ fills the unit and address moved to; nothing moves before saving.
+    await card.click('#open-move');
+    await card.click('#move-read-card');
+    await card.fill('#card-read-expiry', '2030-03-07');
+    await card.click('#card-read button[type=submit]');
+    await card.locator('#card-verdict', { hasText: 'Thẻ thật' }).waitFor();
+    assert.equal(await card.inputValue('#move-unit'), '00001');
+    assert.equal(await card.inputValue('#move-address'), 'Số 1 Phúc Xá');
+    await card.screenshot({ path: join(ARTIFACTS, '22-card-move.png'), fullPage: true });
+    await card.click('#move button[type=button]');  // cancel: nothing saved
+    assert.equal(await card.locator('#move').count(), 0);
   } finally {
     await context.close();
   }

@@ -5,6 +5,8 @@
 
 #include "node/card_check.h"
 #include "node/card_read.h"
+#include "devices/card/pcsc_reader.h"
+#include "node/card_case.h"
 #include "node/card_trust.h"
 #include "node/console/resident_view.h"
 #include "node/files.h"
@@ -27,7 +29,7 @@ struct CardOptions {
   void AddTo(CLI::App* command) {
     command->add_option("--number", number, "the 12-digit citizen number on the card")->required();
     command->add_option("--birth", birth, "birth date on the card, YYYY-MM-DD")->required();
-    command->add_option("--expiry", expiry, "expiry date on the card, YYYY-MM-DD")->required();
+    command->add_option("--expiry", expiry, "expiry date on the card, YYYY-MM-DD; for a card without expiry, the 6 characters of the MRZ's expiry field (e.g. '<<<<<<')")->required();
     command->add_option("--reader", reader, "PC/SC reader name (default: any reader)");
     command->add_option("--trust", trust,
                         "folder of CSCA certificates to verify with (default: the node's, "
@@ -42,9 +44,9 @@ Result<card::CitizenCard> ReadCard(const CardOptions& o, const std::string& data
   if (o.trust.empty() && data_dir.empty()) {
     return Status::InvalidArgument("give --trust DIR or --data DIR: the CSCAs to verify with");
   }
-  return node::ReadCitizenCard({o.number, o.birth, o.expiry, o.reader,
-                                std::chrono::seconds(o.wait_seconds),
-                                o.trust.empty() ? node::CardTrustDir(data_dir) : o.trust});
+  card::CardReadWorker reader(card::PcscSources());
+  return node::ReadCitizenCard(reader, {o.number, o.birth, o.expiry, o.reader, std::chrono::seconds(o.wait_seconds),
+                                        o.trust.empty() ? node::CardTrustDir(data_dir) : o.trust});
 }
 
 json VerdictJson(const card::Verdict& v) {
@@ -130,10 +132,7 @@ void AddCheck(CLI::App& group, Runner& runner) {
     if (as_json) {
       json out = VerdictJson(c.verdict);
       out["record"] = *id;
-      out["differences"] = json::array();
-      for (const auto& d : diffs) {
-        out["differences"].push_back({{"field", d.field}, {"card", d.card}, {"record", d.record}});
-      }
+      out["differences"] = node::CardDifferencesJson(diffs);
       PrintJson(out);
     } else {
       PrintVerdict(c.verdict);
@@ -152,29 +151,36 @@ void AddCheck(CLI::App& group, Runner& runner) {
 }
 
 void AddTrust(CLI::App& group, Runner& runner) {
-  auto* trust = group.add_subcommand("trust", "the country signing CAs (CSCAs) the node trusts");
+  auto* trust = group.add_subcommand("trust", "the country signing CAs (CSCAs) the node trusts, and their CRLs");
   trust->require_subcommand(1);
   struct Options {
     NodeOptions node;
     std::string file;
   };
   auto opts = std::make_shared<Options>();
-  auto* add = trust->add_subcommand("add", "install a CSCA certificate (PEM or DER)");
+  auto* add = trust->add_subcommand("add", "install a CSCA certificate, or a CRL of an installed CSCA (PEM or DER)");
   opts->node.AddTo(add, false);
-  add->add_option("file", opts->file, "the CSCA certificate")->required();
+  add->add_option("file", opts->file, "the CSCA certificate or CRL")->required();
   add->callback([opts, &runner] {
     auto bytes = node::ReadWholeFile(opts->file);
     if (!bytes.ok()) return runner.Fail(bytes.status(), opts->node.json);
-    auto installed = node::InstallCsca(opts->node.data_dir, *bytes);
+    auto installed = node::InstallCardTrust(opts->node.data_dir, *bytes);
     if (!installed.ok()) {
       return runner.Fail(installed.status().WithContext(opts->file), opts->node.json);
     }
-    if (opts->node.json) {
-      PrintJson({{"installed", installed->path}, {"subject", installed->subject},
-                 {"not_after", installed->not_after}, {"already", installed->already}});
+    const node::InstalledTrust& t = *installed;
+    if (opts->node.json && t.crl) {
+      PrintJson({{"installed", t.path}, {"kind", "crl"}, {"issuer", t.subject}, {"next_update", t.until},
+                 {"revoked", t.revoked}, {"already", t.already}});
+    } else if (opts->node.json) {
+      PrintJson({{"installed", t.path}, {"kind", "csca"}, {"subject", t.subject}, {"not_after", t.until},
+                 {"already", t.already}});
+    } else if (t.crl) {
+      std::cout << (t.already ? "already installed: " : "installed ") << "CRL of " << t.subject << ": "
+                << t.revoked << " revoked" << (t.until.empty() ? "" : " (next update " + t.until + ")") << "\n";
     } else {
-      std::cout << (installed->already ? "already trusted: " : "trusted CSCA: ")
-                << installed->subject << " (valid until " << installed->not_after << ")\n";
+      std::cout << (t.already ? "already trusted: " : "trusted CSCA: ") << t.subject << " (valid until "
+                << t.until << ")\n";
     }
   });
 }

@@ -115,6 +115,11 @@ void AddConflicts(CLI::App& app, Runner& runner) {
       if (c.contains("field")) {
         std::cout << " of " << c["field"].get<std::string>() << ": kept " << c["kept"].get<std::string>()
                   << ", other " << c["other"].get<std::string>();
+      } else if (c.contains("card")) {  // a card case: the fields the card read found differing
+        std::cout << " by " << c["card"].value("officer", "?") << ":";
+        for (const auto& d : c["card"].value("differences", json::array())) {
+          std::cout << " " << d.value("field", "?");
+        }
       } else {
         std::cout << " with record " << c["other_record"].get<std::string>();
       }
@@ -133,7 +138,7 @@ void AddConflicts(CLI::App& app, Runner& runner) {
   cmd->add_option("id", opts->id, "the conflict's id (dancu conflicts list)")->required();
   cmd->add_option("--keep", opts->keep,
                   "concurrent edit: kept or other (whose value stays); duplicate citizen number: the record id that "
-                  "survives (the other is merged into it)")
+                  "survives (the other is merged into it); card case: closed")
       ->required();
   cmd->callback([opts, &runner] {
     auto session = OpenForWriting(opts->node);

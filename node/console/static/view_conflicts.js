@@ -1,7 +1,9 @@
 // The review queue (#/conflicts) for hub and central operators: each open conflict with the
 // competing values side by side and a button under each that writes the resolving change in the
 // officer's name (POST /api/conflicts/{id}/resolve); duplicate citizen numbers with the two
-// records; and the quarantine of refused changes.
+// records; cases opened because a chip card read differed from the record (the differences, and
+// a button that closes the case once the record is corrected or stands); and the quarantine of
+// refused changes.
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import { api } from './api.js';
@@ -42,25 +44,46 @@ function editSide(conflict, which, onDone, status) {
     decideButton(conflict, which, t('conflicts.keep_this'), onDone, status));
 }
 
+// A card case's differences: field, on the card, in the record when it was read.
+function cardCaseTable(conflict) {
+  const card = conflict.card || {};
+  return h('table', { class: 'card-case' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('card.field')), h('th', {}, t('card.on_card')), h('th', {}, t('card.in_record')))),
+    h('tbody', {}, (card.differences || []).map((d) => h('tr', { 'data-field': d.field },
+      h('td', {}, t(`field.${d.field}`)), h('td', {}, d.card), h('td', {}, d.record || '—')))));
+}
+
+function conflictLine(c) {
+  if (c.kind === 'concurrent_edit') {
+    return `${t(`field.${c.field}`)}: ${valueText(c.sides.kept.value)} ↔ ${valueText(c.sides.other.value)}`;
+  }
+  if (c.kind === 'card_differs') {
+    return t('conflicts.card_differs_fields', { fields: ((c.card && c.card.differences) || []).map((d) => t(`field.${d.field}`)).join(', ') });
+  }
+  return t('conflicts.duplicate_with', { record: (c.other_record_summary && c.other_record_summary.full_name) || c.other_record });
+}
+
 // One line per open conflict of a record, for its page: "Họ và tên: A ↔ B", and the duplicates.
 export function conflictSummary(conflicts) {
   return h('section', { class: 'card', id: 'resident-conflicts' },
     h('h2', {}, t('conflicts.of_record')),
-    h('ul', {}, conflicts.map((c) => h('li', {},
-      c.kind === 'concurrent_edit'
-        ? `${t(`field.${c.field}`)}: ${valueText(c.sides.kept.value)} ↔ ${valueText(c.sides.other.value)}`
-        : t('conflicts.duplicate_with', { record: (c.other_record_summary && c.other_record_summary.full_name) || c.other_record })))),
+    h('ul', {}, conflicts.map((c) => h('li', {}, conflictLine(c)))),
     h('a', { href: '#/conflicts' }, t('conflicts.decide')));
 }
 
 function conflictCard(conflict, onDone) {
   const status = h('div', { class: 'form-error', role: 'alert', hidden: true });
   const header = h('h3', {}, residentLink(conflict.record, conflict.record_summary), ' — ',
-    conflict.kind === 'concurrent_edit' ? t('conflicts.field', { field: t(`field.${conflict.field}`) })
-                                        : t('conflicts.duplicate'));
+    t(conflict.kind === 'concurrent_edit' ? 'conflicts.field' : `conflicts.${conflict.kind}`,
+      { field: t(`field.${conflict.field}`) }));
   let body;
   if (conflict.kind === 'concurrent_edit') {
     body = h('div', { class: 'sides' }, editSide(conflict, 'kept', onDone, status), editSide(conflict, 'other', onDone, status));
+  } else if (conflict.kind === 'card_differs') {
+    body = h('div', {}, cardCaseTable(conflict),
+      h('p', { class: 'muted' }, t('conflicts.by', { officer: (conflict.card && conflict.card.officer) || '—',
+                                                    version: conflict.card && conflict.card.version })),
+      decideButton(conflict, 'closed', t('conflicts.close_card_case'), onDone, status));
   } else {
     const record = (id, summary) => h('div', { class: 'side' },
       h('div', { class: 'side-value' }, residentLink(id, summary)),

@@ -3,7 +3,7 @@ import { h, clear } from './dom.js';
 import { t } from './i18n.js';
 import { api } from './api.js';
 import { buildForm, SEX_OPTIONS, RELATIONSHIP_OPTIONS } from './forms.js';
-import { cardReader, formValuesFromCard } from './view_card.js';
+import { cardReader, fillNewResident } from './view_card.js';
 
 export function renderNew(main, { session, navigate }) {
   const { form } = buildForm({
@@ -31,12 +31,7 @@ export function renderNew(main, { session, navigate }) {
   });
   // Đọc thẻ: the card fills the form; the officer checks it and saves (nothing is saved before).
   const slot = h('div', { id: 'action-form' });
-  const fill = (read) => {
-    for (const [key, value] of Object.entries(formValuesFromCard(read.card))) {
-      const input = form.elements.namedItem(key);
-      if (input && value) input.value = value;
-    }
-  };
+  const fill = (read) => fillNewResident(form, slot, read);
   const openCard = () => { clear(slot); slot.append(cardReader({ onRead: fill, onCancel: () => clear(slot) })); };
   main.append(h('section', { class: 'card' }, h('h1', {}, t('new.title')),
     h('div', { class: 'buttons' }, h('button', { type: 'button', id: 'open-card', onclick: openCard }, t('action.read_card'))),

@@ -8,7 +8,7 @@ import { conflictSummary } from './view_conflicts.js';
 import { buildForm, SEX_OPTIONS } from './forms.js';
 import { residentTable, statusLabel } from './view_search.js';
 import { enrollmentSection } from './view_enrollment.js';
-import { cardReader } from './view_card.js';
+import { cardReader, fillMove, saveFaceControl } from './view_card.js';
 
 function detailRows(record, unitNames) {
   const place = (p) => p && [p.address, unitNames[p.unit] || p.unit].filter(Boolean).join(', ');
@@ -34,9 +34,9 @@ function detailRows(record, unitNames) {
 }
 
 // "full_name: Nguyễn Văn Bính", "permanent_residence: 00004, Số 2"; a field set to empty shows "—";
-// the biometrics summary (hashes) only by name.
+// the biometrics summary (hashes) and a card case (listed in the review queue) only by name.
 function changedValue(values, field) {
-  if (field === 'biometrics') return field;
+  if (field === 'biometrics' || field === 'card_review') return field;
   const value = values[field];
   if (value === undefined || value === null) return `${field}: —`;
   if (typeof value === 'object') return `${field}: ${Object.values(value).join(', ')}`;
@@ -100,27 +100,53 @@ function actions(view, reload) {
     fields: [{ key: 'death_date', inputmode: 'numeric' }],
     onSubmit: async (values) => { await api.post(`/api/residents/${id}/death`, values); await done(); },
   }).form;
-  const move = () => buildForm({
-    id: 'move', submitLabel: 'action.save', onCancel: close,
-    fields: [{ key: 'unit', inputmode: 'numeric' }, { key: 'address' }],
-    onSubmit: async (values) => { await api.post(`/api/residents/${id}/move`, values); await done(); },
-  }).form;
-  // Đọc thẻ: the card against this record; a difference is corrected through the correction form.
-  // A difference the officer accepts opens the correction form filled from the card.
+  const cardPrefill = { citizen_no: record.citizen_no, birth: record.birth_date,
+                        expiry: record.card && record.card.expires_on };
+  // The move form; Đọc thẻ above it fills the unit and address from the card's permanent
+  // residence, which the officer confirms by saving.
+  const move = () => {
+    const { form } = buildForm({
+      id: 'move', submitLabel: 'action.save', onCancel: close,
+      fields: [{ key: 'unit', inputmode: 'numeric' }, { key: 'address' }],
+      onSubmit: async (values) => { await api.post(`/api/residents/${id}/move`, values); await done(); },
+    });
+    const cardSlot = h('div', { id: 'move-card' });
+    const openReader = () => {
+      clear(cardSlot);
+      cardSlot.append(cardReader({ prefill: cardPrefill, onRead: (read) => fillMove(form, cardSlot, read),
+                                   onCancel: () => clear(cardSlot) }));
+    };
+    return h('div', {}, form, h('div', { class: 'buttons' },
+      h('button', { type: 'button', id: 'move-read-card', onclick: openReader }, t('action.read_card'))), cardSlot);
+  };
+  // Đọc thẻ: the card against this record. A difference the officer accepts opens the correction
+  // form filled from the card; any difference can instead open a review case for the operators.
+  const openCase = (differences) => async (event) => {
+    try {
+      await api.post(`/api/residents/${id}/card-case`, { differences });
+    } catch (e) {
+      event.target.after(h('p', { class: 'form-error', role: 'alert' }, t('error.generic', { message: e.message })));
+      return;
+    }
+    await reload(t('card.case_opened'));
+  };
   const fromCard = (read) => {
+    // The card's face may become the record's photo, only by the officer's click.
+    slot.append(h('div', { class: 'buttons' }, saveFaceControl(read, view.id, () => reload(t('photo.done')))));
+    if (read.differences.length === 0) return;
     const fields = new Set(read.differences.map((d) => d.field));
     const from = {};
     for (const key of ['full_name', 'birth_date', 'sex', 'citizen_no']) {
       if (fields.has(key)) from[key] = read.card[key];
     }
-    if (Object.keys(from).length === 0) return;
-    slot.append(h('div', { class: 'buttons' }, h('button', {
-      type: 'button', id: 'correct-from-card', onclick: open(correction, from),
-    }, t('card.correct'))));
+    slot.append(h('div', { class: 'buttons' },
+      Object.keys(from).length > 0 && h('button', {
+        type: 'button', id: 'correct-from-card', onclick: open(correction, from),
+      }, t('card.correct')),
+      h('button', { type: 'button', id: 'open-card-case', onclick: openCase(read.differences) }, t('card.open_case'))));
   };
   const readCard = () => cardReader({
-    prefill: { citizen_no: record.citizen_no, birth: record.birth_date,
-               expiry: record.card && record.card.expires_on },
+    prefill: cardPrefill,
     record: view.id, onRead: fromCard, onCancel: close,
   });
   // A move's errors name the residence fields; the form's fields are unit and address.
