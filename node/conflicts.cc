@@ -58,11 +58,20 @@ json SideJson(const storage::Store& store, schema::Version::Reader v, uint16_t f
   return side;
 }
 
+std::string KindName(schema::ConflictKind kind) {
+  switch (kind) {
+    case schema::ConflictKind::CONCURRENT_EDIT: return "concurrent_edit";
+    case schema::ConflictKind::DUPLICATE_CITIZEN_NO: return "duplicate_citizen_no";
+    case schema::ConflictKind::DUPLICATE_PERSON: return "duplicate_person";
+  }
+  return "unknown";
+}
+
 json ConflictJson(const storage::Store& store, schema::Conflict::Reader c) {
   const bool edit = c.getKind() == schema::ConflictKind::CONCURRENT_EDIT;
   json out = {{"id", c.getId().cStr()},
               {"record", c.getRecordId().cStr()},
-              {"kind", edit ? "concurrent_edit" : "duplicate_citizen_no"},
+              {"kind", KindName(c.getKind())},
               {"review", c.getReview()},
               {"detected_at_ms", c.getDetectedAt()},
               {"open", c.getResolvedBy().getOrigin() == 0}};
@@ -139,6 +148,24 @@ Result<json> ListConflicts(const storage::Store& store, bool all, const std::str
 }
 
 namespace {
+// Record `a` marked as another person than `b`: its distinct_from with b added.
+Result<storage::Draft> DistinctDraft(const storage::Store& store, const std::string& a, const std::string& b) {
+  auto bytes = store.GetRecord(a);
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return Status::NotFound("no record " + a + " on this node");
+  auto state = storage::Parsed<schema::RecordState>::Parse(**bytes, "record " + a);
+  if (!state.ok()) return state.status();
+  auto held = state->get().getResident().getDistinctFrom();
+  storage::Draft draft;
+  draft.record_id = a;
+  draft.operation = schema::Operation::MARK_DISTINCT;
+  draft.fields = {storage::fields::kDistinctFrom};
+  auto list = draft.Values().initDistinctFrom(held.size() + 1);
+  for (unsigned i = 0; i < held.size(); ++i) list.set(i, held[i]);
+  list.set(held.size(), b);
+  return draft;
+}
+
 // The decision itself, whoever makes it.
 Result<storage::Draft> DecisionDraft(const storage::Store& store, const std::string& id, const std::string& keep) {
   auto conflict = FindConflict(store, id);
@@ -150,7 +177,11 @@ Result<storage::Draft> DecisionDraft(const storage::Store& store, const std::str
     return SetAgainDraft(store, c.getRecordId().cStr(), c.getField(), keep == "kept" ? c.getKept() : c.getOther());
   }
   const std::string a = c.getRecordId().cStr(), b = c.getOtherRecordId().cStr();
-  if (keep != a && keep != b) return Status::InvalidArgument("keep must name " + a + " or " + b);
+  if (c.getKind() == schema::ConflictKind::DUPLICATE_PERSON && keep == kDistinct) return DistinctDraft(store, a, b);
+  if (keep != a && keep != b) {
+    return Status::InvalidArgument("keep must name " + a + " or " + b +
+                                   (c.getKind() == schema::ConflictKind::DUPLICATE_PERSON ? ", or be distinct" : ""));
+  }
   storage::Draft merge;
   merge.record_id = keep == a ? b : a;
   merge.operation = schema::Operation::MERGE_DUPLICATE;

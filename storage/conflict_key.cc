@@ -1,6 +1,11 @@
 #include "storage/conflict_key.h"
 
+#include <capnp/message.h>
+
+#include <algorithm>
 #include <utility>
+
+#include "storage/canonical.h"
 
 #include "storage/crypto.h"
 #include "storage/store_layout.h"
@@ -29,6 +34,33 @@ std::string ConflictPrefix(std::string_view record_id) {
 
 std::string ConflictKey(std::string_view record_id, std::string_view conflict_id) {
   return ConflictPrefix(record_id) + std::string(conflict_id);
+}
+
+std::string DuplicateCaseId(std::string_view a, std::string_view b, schema::ConflictKind kind) {
+  // A citizen number's case keeps the id it had before other kinds of cases existed.
+  const uint32_t what = kind == schema::ConflictKind::DUPLICATE_CITIZEN_NO ? 0x10000u | 1u : 0x20000u;
+  std::string pair = std::string(std::min(a, b)) + "|" + std::string(std::max(a, b));
+  return ConflictId(pair, what, {}, {});
+}
+
+std::string ConflictBytes(const std::string& id, const std::string& record_id, schema::ConflictKind kind,
+                          uint16_t field, VersionRef kept, VersionRef other, const std::string& other_record,
+                          bool review, uint64_t now_ms) {
+  capnp::MallocMessageBuilder message;
+  auto c = message.initRoot<schema::Conflict>();
+  c.setId(id);
+  c.setRecordId(record_id);
+  c.setKind(kind);
+  c.setField(field);
+  c.getKept().setOrigin(kept.origin);
+  c.getKept().setSeq(kept.seq);
+  c.getOther().setOrigin(other.origin);
+  c.getOther().setSeq(other.seq);
+  c.setOtherRecordId(other_record);
+  c.setReview(review);
+  c.setDetectedAt(now_ms);
+  c.initResolvedBy();
+  return Canonicalize(c.asReader());
 }
 
 }  // namespace dancu::storage

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "storage/name_fold.h"
+#include "storage/person_match.h"
 
 namespace dancu::storage {
 
@@ -48,6 +49,11 @@ std::vector<IndexEntry> IndexEntriesFor(schema::Resident::Reader resident) {
          space = folded.find(' ', space + 1)) {
       entries.push_back({Key(IndexKind::kNameSuffix, folded.substr(space + 1), year_and_id), ""});
     }
+  }
+  const PersonSummary person = SummaryOf(resident);
+  const std::string summary = EncodeSummary(person);
+  for (const std::string& block : PersonBlockKeys(person)) {
+    entries.push_back({Key(IndexKind::kPersonBlock, block, id), summary});
   }
   if (resident.getHousehold().getId().size() > 0) {
     entries.push_back({Key(IndexKind::kHousehold, resident.getHousehold().getId().cStr(), id), ""});

@@ -25,6 +25,9 @@ enum class IndexKind : char {
   kNameSuffix = 'g',  // folded trailing name tokens ("van an", "an") \0 birth year \0 record id
   kHousehold = 'h',   // household id \0 record id
   kUnit = 'u',        // permanent residence unit \0 record id
+  // Blocks of the search for demographic duplicates (storage/person_match.h): block key \0 record
+  // id -> the record's PersonSummary (storage/person_summary.h), one entry per block key.
+  kPersonBlock = 'd',
 };
 
 struct IndexEntry {

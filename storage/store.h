@@ -323,6 +323,8 @@ class Store {
   Status CheckFormat(const std::string& path);
   // Recounts the per-unit counters unless they are kept by the current definition (Open).
   Status CountTalliesIfStale();
+  // Indexes the duplicate blocks of every record unless done already (store_person_blocks.cc).
+  Status IndexPersonBlocksIfMissing();
   // The right edge of `origin`'s tree as held (cached; requires mu_).
   Result<merkle::Frontier> FrontierOf(uint64_t origin);
   // Answers the perfect subtrees of `origin`'s stored tree (store_tree.cc).

@@ -34,6 +34,9 @@ inline constexpr std::string_view kTallyPrefix = "tally/";
 inline constexpr std::string_view kTallyFormatKey = "tallies/format";
 inline constexpr uint64_t kTallyFormat = 1;
 std::string TallyKey(std::string_view unit);
+// Present once the index holds the duplicate blocks of every record (IndexKind::kPersonBlock):
+// a store written before them indexes them when it first opens for writing.
+inline constexpr std::string_view kPersonBlocksKey = "index/person-blocks";
 
 // The tree family keeps the roots of an origin's perfect subtrees of 2^kStoredTreeLevel leaves and
 // more; smaller ones are recomputed from the entries (at most 15 reads), which keeps a change's

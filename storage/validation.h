@@ -65,6 +65,7 @@ inline constexpr size_t kMaxAddressChars = 200;  // Place.address
 inline constexpr size_t kMaxTextChars = 64;      // religion and other short text
 inline constexpr size_t kMaxIdChars = 64;        // identifiers
 inline constexpr size_t kMaxOtherNames = 16;     // entries of other_names
+inline constexpr size_t kMaxDistinctFrom = 64;   // entries of distinct_from
 inline constexpr int kEarliestYear = 1880;       // no date of a record lies before this year
 
 // All the errors of `r`, in schema field order; empty when `r` is valid. `today` is the current

@@ -49,7 +49,8 @@ export function conflictSummary(conflicts) {
     h('ul', {}, conflicts.map((c) => h('li', {},
       c.kind === 'concurrent_edit'
         ? `${t(`field.${c.field}`)}: ${valueText(c.sides.kept.value)} ↔ ${valueText(c.sides.other.value)}`
-        : t('conflicts.duplicate_with', { record: (c.other_record_summary && c.other_record_summary.full_name) || c.other_record })))),
+        : t(c.kind === 'duplicate_person' ? 'conflicts.same_person_with' : 'conflicts.duplicate_with',
+            { record: (c.other_record_summary && c.other_record_summary.full_name) || c.other_record })))),
     h('a', { href: '#/conflicts' }, t('conflicts.decide')));
 }
 
@@ -57,7 +58,7 @@ function conflictCard(conflict, onDone) {
   const status = h('div', { class: 'form-error', role: 'alert', hidden: true });
   const header = h('h3', {}, residentLink(conflict.record, conflict.record_summary), ' — ',
     conflict.kind === 'concurrent_edit' ? t('conflicts.field', { field: t(`field.${conflict.field}`) })
-                                        : t('conflicts.duplicate'));
+      : t(conflict.kind === 'duplicate_person' ? 'conflicts.same_person' : 'conflicts.duplicate'));
   let body;
   if (conflict.kind === 'concurrent_edit') {
     body = h('div', { class: 'sides' }, editSide(conflict, 'kept', onDone, status), editSide(conflict, 'other', onDone, status));
@@ -68,6 +69,8 @@ function conflictCard(conflict, onDone) {
       decideButton(conflict, id, t('conflicts.keep_record'), onDone, status));
     body = h('div', { class: 'sides' }, record(conflict.record, conflict.record_summary),
                                         record(conflict.other_record, conflict.other_record_summary));
+    // Two people after all: recorded so that no node raises the pair again.
+    if (conflict.kind === 'duplicate_person') body.append(decideButton(conflict, 'distinct', t('conflicts.distinct'), onDone, status));
   }
   return h('article', { class: 'conflict', 'data-conflict': conflict.id }, header, body,
            h('p', { class: 'muted' }, t('conflicts.detected', { when: when(conflict.detected_at_ms), id: conflict.id })), status);
