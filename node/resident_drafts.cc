@@ -15,7 +15,7 @@ using Field = uint16_t;
 // Resident field ordinals (storage/resident.capnp).
 constexpr Field kId = 0, kTemporary = 16, kCurrent = 17, kPermanent = 15, kHousehold = 18,
                 kStatus = 23, kDeathDate = 24, kCard = 25, kHomeUnit = 26, kMergedInto = 27,
-                kBiometrics = 28, kDistinctFrom = 29;
+                kBiometrics = 28, kDistinctFrom = 30;
 
 std::set<Field> AllowedFields(schema::Operation operation) {
   std::set<Field> all;

@@ -24,7 +24,7 @@ enum Operation {
   enrollFinger @7;    # a finger's template, or a duplicate case when it matched another resident
   fingerException @8; # a finger recorded as missing or unreadable
   enrollPhoto @9;     # the resident's photo
-  markDistinct @10;   # an operator's decision: a likely duplicate is another person (distinctFrom)
+  markDistinct @11;   # an operator's decision: a likely duplicate is another person (distinctFrom)
 }
 
 # The role of the officer who made a change, on the node that made it (storage/officer_role.h).

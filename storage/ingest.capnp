@@ -23,7 +23,7 @@ struct QuarantinedRun {
 enum ConflictKind {
   concurrentEdit @0;           # two changes set one field, neither having seen the other
   duplicateCitizenNo @1;       # two records claim one citizen number
-  duplicatePerson @2;          # two records likely of one person (storage/person_match.h)
+  duplicatePerson @3;          # two records likely of one person (storage/person_match.h)
 }
 
 struct Conflict {

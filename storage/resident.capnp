@@ -164,5 +164,5 @@ struct Resident {
   homeUnit @26 :Text;                 # unit whose node has authority over the record
   mergedInto @27 :Text;               # set on a duplicate: id of the surviving record
   biometrics @28 :Biometrics;         # set only by the enrollment operations
-  distinctFrom @29 :List(Text);       # records an operator judged to be other people (markDistinct)
+  distinctFrom @30 :List(Text);       # records an operator judged to be other people (markDistinct)
 }
