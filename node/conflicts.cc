@@ -82,11 +82,12 @@ json CardCaseJson(const storage::Store& store, schema::Version::Reader opening) 
   return out;
 }
 
-const char* KindName(schema::ConflictKind kind) {
+std::string KindName(schema::ConflictKind kind) {
   switch (kind) {
     case schema::ConflictKind::CONCURRENT_EDIT: return "concurrent_edit";
     case schema::ConflictKind::DUPLICATE_CITIZEN_NO: return "duplicate_citizen_no";
     case schema::ConflictKind::CARD_DIFFERS: return "card_differs";
+    case schema::ConflictKind::DUPLICATE_PERSON: return "duplicate_person";
   }
   return "unknown";
 }
@@ -174,6 +175,24 @@ Result<json> ListConflicts(const storage::Store& store, bool all, const std::str
 }
 
 namespace {
+// Record `a` marked as another person than `b`: its distinct_from with b added.
+Result<storage::Draft> DistinctDraft(const storage::Store& store, const std::string& a, const std::string& b) {
+  auto bytes = store.GetRecord(a);
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return Status::NotFound("no record " + a + " on this node");
+  auto state = storage::Parsed<schema::RecordState>::Parse(**bytes, "record " + a);
+  if (!state.ok()) return state.status();
+  auto held = state->get().getResident().getDistinctFrom();
+  storage::Draft draft;
+  draft.record_id = a;
+  draft.operation = schema::Operation::MARK_DISTINCT;
+  draft.fields = {storage::fields::kDistinctFrom};
+  auto list = draft.Values().initDistinctFrom(held.size() + 1);
+  for (unsigned i = 0; i < held.size(); ++i) list.set(i, held[i]);
+  list.set(held.size(), b);
+  return draft;
+}
+
 // The decision itself, whoever makes it.
 Result<storage::Draft> DecisionDraft(const storage::Store& store, const std::string& id, const std::string& keep) {
   auto conflict = FindConflict(store, id);
@@ -189,7 +208,11 @@ Result<storage::Draft> DecisionDraft(const storage::Store& store, const std::str
     return CloseCardCaseDraft(c.getRecordId().cStr());
   }
   const std::string a = c.getRecordId().cStr(), b = c.getOtherRecordId().cStr();
-  if (keep != a && keep != b) return Status::InvalidArgument("keep must name " + a + " or " + b);
+  if (c.getKind() == schema::ConflictKind::DUPLICATE_PERSON && keep == kDistinct) return DistinctDraft(store, a, b);
+  if (keep != a && keep != b) {
+    return Status::InvalidArgument("keep must name " + a + " or " + b +
+                                   (c.getKind() == schema::ConflictKind::DUPLICATE_PERSON ? ", or be distinct" : ""));
+  }
   storage::Draft merge;
   merge.record_id = keep == a ? b : a;
   merge.operation = schema::Operation::MERGE_DUPLICATE;

@@ -3,7 +3,7 @@
 // decide them.
 //
 // A conflict is shown as JSON: {id, record, kind ("concurrent_edit" | "duplicate_citizen_no" |
-// "card_differs"),
+// "card_differs" | "duplicate_person"),
 // review, detected_at_ms, open, resolved_by?} and, for an edit, {field, kept, other} (versions as
 // "ORIGINHEX/SEQ") with `sides`: {kept, other}, each {version, origin, seq, officer, hlc, value}
 // (the value the change gave the field, in the record's JSON form, null if it cleared it), so
@@ -12,8 +12,10 @@
 //
 // A decision is a draft that has seen both sides: for an edit, the field set again to the kept or
 // the other change's value (under the operation that may set it); for a duplicate citizen number,
-// the other record merged into the surviving one; for a card case, the case closed. Appended, it settles the conflict on every node
-// it reaches.
+// the other record merged into the surviving one; for a card case, the case closed; for a
+// duplicate person (storage/person_duplicates.h), that merge, or (keep "distinct") the case's
+// record marked distinct from the other (markDistinct: distinct_from gains the other record), so
+// that no node raises the pair again. Appended, it settles the conflict on every node it reaches.
 //
 // Pure reads of the store; thread-safe as the Store. Errors: NotFound for an unknown conflict id
 // or a change missing from the log, FailedPrecondition for a conflict resolved already,
@@ -30,6 +32,9 @@
 
 namespace dancu::node {
 
+// The `keep` of a decision that two records likely of one person are two people.
+inline constexpr const char* kDistinct = "distinct";
+
 // The conflicts held by the node (of record `record` only, when not empty): the open ones an
 // operator must review, or with `all` every one (also those settled by the deterministic merge,
 // and those resolved). A duplicate case, kept under both its records, is listed once (as the first
@@ -37,8 +42,8 @@ namespace dancu::node {
 Result<nlohmann::json> ListConflicts(const storage::Store& store, bool all, const std::string& record = "");
 
 // The draft, in `officer`'s name and role, that resolves conflict `id` keeping `keep`: "kept" or
-// "other" for a concurrent edit, the surviving record id for a duplicate citizen number, "closed"
-// for a card case.
+// "other" for a concurrent edit, the surviving record id for a duplicate citizen number, that or
+// kDistinct for a duplicate person, "closed" for a card case.
 // PermissionDenied unless the officer may decide on this node (`hub`: node/officers.h CheckMayDecide).
 Result<storage::Draft> ResolvingDraft(const storage::Store& store, const std::string& id, const std::string& keep,
                                       const Officer& officer, bool hub);

@@ -15,7 +15,7 @@ using Field = uint16_t;
 // Resident field ordinals (storage/resident.capnp).
 constexpr Field kId = 0, kTemporary = 16, kCurrent = 17, kPermanent = 15, kHousehold = 18,
                 kStatus = 23, kDeathDate = 24, kCard = 25, kHomeUnit = 26, kMergedInto = 27,
-                kBiometrics = 28, kCardReview = 29;
+                kBiometrics = 28, kCardReview = 29, kDistinctFrom = 30;
 
 std::set<Field> AllowedFields(schema::Operation operation) {
   std::set<Field> all;
@@ -35,6 +35,7 @@ std::set<Field> AllowedFields(schema::Operation operation) {
     case schema::Operation::HOUSEHOLD: return {kHousehold};
     case schema::Operation::CARD_STATUS: return {kCard};
     case schema::Operation::MERGE_DUPLICATE: return {kMergedInto};
+    case schema::Operation::MARK_DISTINCT: return {kDistinctFrom};
     case schema::Operation::ENROLL_FINGER:
     case schema::Operation::FINGER_EXCEPTION:
     case schema::Operation::ENROLL_PHOTO: return {kBiometrics};

@@ -13,6 +13,7 @@
 //   household       household
 //   cardStatus      card
 //   mergeDuplicate  merged_into
+//   markDistinct    distinct_from (the records an operator judged to be other people)
 //   enrollFinger, fingerException, enrollPhoto
 //                   biometrics (node/enrollment.h builds these drafts, with their blobs)
 //   cardReview      card_review (node/card_case.h: a chip card read that differs, as a case)

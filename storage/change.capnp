@@ -25,6 +25,7 @@ enum Operation {
   fingerException @8; # a finger recorded as missing or unreadable
   enrollPhoto @9;     # the resident's photo
   cardReview @10;     # a chip card read differs from the record: a case opened, or closed
+  markDistinct @11;   # an operator's decision: a likely duplicate is another person (distinctFrom)
 }
 
 # The role of the officer who made a change, on the node that made it (storage/officer_role.h).

@@ -1,5 +1,8 @@
 #include "storage/conflict_key.h"
 
+#include <capnp/message.h>
+
+#include <algorithm>
 #include <utility>
 
 #include "storage/canonical.h"
@@ -51,6 +54,13 @@ std::string ConflictPrefix(std::string_view record_id) {
 
 std::string ConflictKey(std::string_view record_id, std::string_view conflict_id) {
   return ConflictPrefix(record_id) + std::string(conflict_id);
+}
+
+std::string DuplicateCaseId(std::string_view a, std::string_view b, schema::ConflictKind kind) {
+  // A citizen number's case keeps the id it had before other kinds of cases existed.
+  const uint32_t what = kind == schema::ConflictKind::DUPLICATE_CITIZEN_NO ? 0x10000u | 1u : 0x20000u;
+  std::string pair = std::string(std::min(a, b)) + "|" + std::string(std::max(a, b));
+  return ConflictId(pair, what, {}, {});
 }
 
 }  // namespace dancu::storage

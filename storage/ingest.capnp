@@ -24,6 +24,7 @@ enum ConflictKind {
   concurrentEdit @0;           # two changes set one field, neither having seen the other
   duplicateCitizenNo @1;       # two records claim one citizen number
   cardDiffers @2;              # a chip card read differed from the record (a cardReview change)
+  duplicatePerson @3;          # two records likely of one person (storage/person_match.h)
 }
 
 struct Conflict {
@@ -33,7 +34,7 @@ struct Conflict {
   field @3 :UInt16;            # concurrentEdit: the Resident ordinal
   kept @4 :Version;            # the change whose value the fold keeps (cardDiffers: the opening one)
   other @5 :Version;           # the change whose value lost (still in the log)
-  otherRecordId @6 :Text;      # duplicateCitizenNo: the other record
+  otherRecordId @6 :Text;      # duplicateCitizenNo, duplicatePerson: the other record
   review @7 :Bool;             # an operator must decide (identity, death, household, residence)
   detectedAt @8 :UInt64;       # ms since the Unix epoch, on this node
   resolvedBy @9 :Version;      # the change that saw both and settled it; origin 0 while open

@@ -442,12 +442,12 @@ class Verifier {
     }
     DANCU_RETURN_IF_ERROR(changes_->status());
     workers_->Run(records_.size(), [&](size_t begin, size_t end, unsigned worker) {
-      for (size_t i = begin; i < end; ++i) Replay(records_[i], digests_[worker], tallies_[worker], unit_origins_[worker]);
+      for (size_t i = begin; i < end; ++i) Replay(records_[i], store_.hub(), digests_[worker], tallies_[worker], unit_origins_[worker]);
     });
     return Status::Ok();
   }
 
-  static void Replay(PendingRecord& r, StateDigest& digest, UnitTallies& tallies, UnitOrigins& unit_origins) {
+  static void Replay(PendingRecord& r, bool hub, StateDigest& digest, UnitTallies& tallies, UnitOrigins& unit_origins) {
     for (const auto& [at, bytes] : r.changes) {
       auto entry = Parsed<schema::LogEntry>::Parse(bytes, At(at.first, at.second));
       if (!entry.ok()) {
@@ -467,7 +467,7 @@ class Verifier {
     r.changes.shrink_to_fit();
     digest.Add(r.id, r.state);
     auto state = Parsed<schema::RecordState>::Own(r.state);
-    if (!IsFragment(state.get())) r.index = IndexEntriesFor(state.get().getResident());
+    if (!IsFragment(state.get())) r.index = IndexEntriesFor(state.get().getResident(), hub);
     if (auto counted = TallyOf(state.get())) tallies[counted->unit].Add(counted->tally);
     AddUnitOrigins(state.get(), 1, unit_origins);
   }

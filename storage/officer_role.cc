@@ -37,6 +37,9 @@ Status CheckOfficerRole(std::string_view officer, OfficerRole role, schema::Oper
   if (operation == schema::Operation::MERGE_DUPLICATE && !MayMerge(role, hub)) {
     return Status::PermissionDenied(who + " may not merge duplicates: a commune's chief or a hub's or central's operator decides");
   }
+  if (operation == schema::Operation::MARK_DISTINCT && !MayMerge(role, hub)) {
+    return Status::PermissionDenied(who + " may not mark records as distinct people: a commune's chief or a hub's or central's operator decides");
+  }
   return Status::Ok();
 }
 

@@ -11,7 +11,8 @@
 //     record's home hub or one above it, as far as central;
 //   - a mergeDuplicate is for such an operator, or for a commune's chief: authority confines a
 //     commune to records homed in its own unit, so a chief merges a resident registered twice in
-//     the commune and nothing else.
+//     the commune and nothing else. A markDistinct (a likely duplicate judged another person) is
+//     theirs alike.
 // A commune's chief decides no review: every review conflict pairs a change of another node with
 // one of the commune, and the design leaves the review queue to operators.
 //

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "storage/name_fold.h"
+#include "storage/person_match.h"
 
 namespace dancu::storage {
 
@@ -31,7 +32,7 @@ std::string IndexPrefix(IndexKind kind, std::string_view term, bool exact) {
   return prefix;
 }
 
-std::vector<IndexEntry> IndexEntriesFor(schema::Resident::Reader resident) {
+std::vector<IndexEntry> IndexEntriesFor(schema::Resident::Reader resident, bool person_blocks) {
   std::vector<IndexEntry> entries;
   if (resident.getMergedInto().size() > 0) return entries;
   std::string_view id(resident.getId().cStr(), resident.getId().size());
@@ -47,6 +48,13 @@ std::vector<IndexEntry> IndexEntriesFor(schema::Resident::Reader resident) {
     for (size_t space = folded.find(' '); space != std::string::npos;
          space = folded.find(' ', space + 1)) {
       entries.push_back({Key(IndexKind::kNameSuffix, folded.substr(space + 1), year_and_id), ""});
+    }
+  }
+  if (person_blocks) {
+    const PersonSummary person = SummaryOf(resident);
+    const std::string summary = EncodeSummary(person);
+    for (const std::string& block : PersonBlockKeys(person)) {
+      entries.push_back({Key(IndexKind::kPersonBlock, block, id), summary});
     }
   }
   if (resident.getHousehold().getId().size() > 0) {

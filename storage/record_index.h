@@ -25,6 +25,9 @@ enum class IndexKind : char {
   kNameSuffix = 'g',  // folded trailing name tokens ("van an", "an") \0 birth year \0 record id
   kHousehold = 'h',   // household id \0 record id
   kUnit = 'u',        // permanent residence unit \0 record id
+  // Blocks of the search for demographic duplicates (storage/person_match.h): block key \0 record
+  // id -> the record's PersonSummary (storage/person_summary.h), one entry per block key.
+  kPersonBlock = 'd',
 };
 
 struct IndexEntry {
@@ -33,7 +36,10 @@ struct IndexEntry {
   bool operator==(const IndexEntry&) const = default;
 };
 
-std::vector<IndexEntry> IndexEntriesFor(schema::Resident::Reader resident);
+// The index entries of a resident. `person_blocks`: with its duplicate blocks (IndexKind::kPersonBlock),
+// which only hubs and central keep (they look for one person registered twice:
+// storage/person_duplicates.h); a commune writes none, to keep its record path short.
+std::vector<IndexEntry> IndexEntriesFor(schema::Resident::Reader resident, bool person_blocks);
 
 // The key prefix under which entries of `kind` for `term` sort ("n" + "nguyen van an" + "\0").
 // With exact=false the trailing separator is left off, for prefix search over names.

@@ -45,12 +45,52 @@ Result<std::optional<std::string>> RecordStage::OtherClaimant(std::string_view c
   return other;
 }
 
+namespace {
+// The block of a person-block index entry of record `id` ("d" block \0 id), or "" for another kind.
+std::string_view PersonBlockOf(std::string_view key, std::string_view id) {
+  if (key.empty() || key[0] != static_cast<char>(IndexKind::kPersonBlock) || key.size() < id.size() + 2) return {};
+  return key.substr(1, key.size() - id.size() - 2);
+}
+}  // namespace
+
+Status RecordStage::VisitPersonBlock(std::string_view block,
+                                     const std::function<void(std::string_view summary)>& visit) const {
+  if (auto it = blocks_.find(block); it != blocks_.end()) {
+    for (const auto& [id, summary] : it->second) visit(summary);
+  }
+  size_t seen = 0;
+  const std::string prefix = IndexPrefix(IndexKind::kPersonBlock, block);
+  return store_.ScanIndex(prefix, [&](std::string_view key, std::string_view value) {
+    std::string_view id = key.substr(prefix.size());
+    // A staged record's entries are being rewritten (or removed): its staged ones, above, count.
+    if (!overlay_.count(id) && !erased_.count(id)) visit(value);
+    return ++seen < kMaxPersonBlockScan;
+  });
+}
+
+Result<bool> RecordStage::ConflictHeld(const std::string& key) const {
+  if (conflicts_.count(key)) return true;
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_.conflicts, key, &value);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) return FromRocks(s, "reading a conflict");
+  return true;
+}
+
+void RecordStage::PutConflict(const std::string& key, const std::string& bytes) {
+  conflicts_.insert(key);
+  batch_.Put(cf_.conflicts, key, bytes);
+}
+
 void RecordStage::Put(const std::string& id, const std::optional<std::string>& before, std::string after) {
   if (before) Unstage(id, *before);
   auto next = Parsed<schema::RecordState>::Own(after);
   auto resident = next.get().getResident();
   if (!IsFragment(next.get())) {  // a fragment is no resident here: not searchable, claims no number
-    for (const auto& e : IndexEntriesFor(resident)) batch_.Put(cf_.index, e.key, e.value);
+    for (const auto& e : IndexEntriesFor(resident, store_.options_.hub)) {
+      batch_.Put(cf_.index, e.key, e.value);
+      if (auto block = PersonBlockOf(e.key, id); !block.empty()) blocks_[std::string(block)][id] = e.value;
+    }
     if (resident.getCitizenNo().size() > 0 && resident.getMergedInto().size() == 0) {
       claims_[resident.getCitizenNo().cStr()].insert(id);
     }
@@ -66,7 +106,12 @@ void RecordStage::Put(const std::string& id, const std::optional<std::string>& b
 void RecordStage::Unstage(const std::string& id, const std::string& before) {
   auto old = Parsed<schema::RecordState>::Own(before);
   if (!IsFragment(old.get())) {
-    for (const auto& e : IndexEntriesFor(old.get().getResident())) batch_.Delete(cf_.index, e.key);
+    for (const auto& e : IndexEntriesFor(old.get().getResident(), store_.options_.hub)) {
+      batch_.Delete(cf_.index, e.key);
+      if (auto block = PersonBlockOf(e.key, id); !block.empty()) {
+        if (auto it = blocks_.find(block); it != blocks_.end()) it->second.erase(id);
+      }
+    }
   }
   std::string old_no = old.get().getResident().getCitizenNo().cStr();
   if (auto it = claims_.find(old_no); it != claims_.end()) it->second.erase(id);
@@ -128,10 +173,21 @@ Status RecordStage::SettleConflicts(const std::string& id, schema::Change::Reade
     if (!conflict.ok()) return true;  // the audit record is unreadable: leave it for log verify
     auto c = conflict->get();
     if (c.getResolvedBy().getOrigin() != 0) return true;
+    const bool duplicate = c.getKind() != schema::ConflictKind::CONCURRENT_EDIT;
     if (c.getKind() == schema::ConflictKind::DUPLICATE_CITIZEN_NO) {
       // Settled by a change that merges the record away or gives it another number.
       bool settles = false;
       for (uint16_t f : change.getFields()) settles |= f == fields::kMergedInto || f == fields::kCitizenNo;
+      if (!settles) return true;
+    } else if (c.getKind() == schema::ConflictKind::DUPLICATE_PERSON) {
+      // Settled by a change that merges the record away or marks the other record distinct.
+      bool settles = false;
+      for (uint16_t f : change.getFields()) {
+        if (f == fields::kMergedInto) settles = true;
+        if (f == fields::kDistinctFrom) {
+          for (auto other : change.getValues().getDistinctFrom()) settles |= other == c.getOtherRecordId();
+        }
+      }
       if (!settles) return true;
     } else {
       // Settled by a change of that field whose author had seen both values (and, under review,
@@ -150,7 +206,7 @@ Status RecordStage::SettleConflicts(const std::string& id, schema::Change::Reade
     resolved.setOrigin(change.getOrigin());
     resolved.setSeq(change.getSeq());
     settled.emplace_back(std::string(key), Canonicalize(message.getRoot<schema::Conflict>().asReader()));
-    if (c.getKind() == schema::ConflictKind::DUPLICATE_CITIZEN_NO) {
+    if (duplicate) {
       // The same case as the other record sees it.
       auto partner = message.getRoot<schema::Conflict>();
       partner.setRecordId(c.getOtherRecordId());

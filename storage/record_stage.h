@@ -14,6 +14,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -41,6 +42,9 @@ struct Store::Handles {
   rocksdb::ColumnFamilyHandle* tree = nullptr;
 };
 
+// The most store entries one duplicate block yields to one check (RecordStage::VisitPersonBlock).
+inline constexpr size_t kMaxPersonBlockScan = 512;
+
 class RecordStage {
  public:
   RecordStage(const Store& store, rocksdb::DB* db, const Store::Handles& cf, rocksdb::WriteBatch& batch,
@@ -52,6 +56,18 @@ class RecordStage {
 
   // Another record than `id` holding `citizen_no`, as the batch leaves the store, or nullopt.
   Result<std::optional<std::string>> OtherClaimant(std::string_view citizen_no, std::string_view id) const;
+
+  // Visits the PersonSummary bytes of the records in duplicate block `block` (storage/
+  // person_match.h) as the batch leaves the store: the staged records' first, then at most
+  // kMaxPersonBlockScan of the store's (a block of a very common name is cut there, so that one
+  // check costs the same whatever the size of the country).
+  Status VisitPersonBlock(std::string_view block, const std::function<void(std::string_view summary)>& visit) const;
+
+  // Whether the conflicts family holds `key` (storage/conflict_key.h), staged in this batch
+  // (PutConflict) or stored.
+  Result<bool> ConflictHeld(const std::string& key) const;
+  // Stages a conflict row.
+  void PutConflict(const std::string& key, const std::string& bytes);
 
   // Stages record `id` going from `before` (nullopt: new) to `after`: its record, its index
   // entries, the digest.
@@ -89,6 +105,9 @@ class RecordStage {
   std::map<std::string, std::string, std::less<>> overlay_;            // id -> staged state
   std::set<std::string, std::less<>> erased_;                          // ids staged away
   std::map<std::string, std::set<std::string>, std::less<>> claims_;  // citizen no -> staged ids
+  // duplicate block -> staged id -> its PersonSummary bytes
+  std::map<std::string, std::map<std::string, std::string>, std::less<>> blocks_;
+  std::set<std::string> conflicts_;  // conflict keys staged
   UnitTallies tally_changes_;                                          // unit -> change of its counters
   UnitOrigins origin_changes_;                                         // (unit, origin) -> change of its count
 };

@@ -179,4 +179,5 @@ struct Resident {
   mergedInto @27 :Text;               # set on a duplicate: id of the surviving record
   biometrics @28 :Biometrics;         # set only by the enrollment operations
   cardReview @29 :CardReview;         # set only by the cardReview operation
+  distinctFrom @30 :List(Text);       # records an operator judged to be other people (markDistinct)
 }

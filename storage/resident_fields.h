@@ -17,6 +17,7 @@ inline constexpr uint16_t kDeathDate = 24;
 inline constexpr uint16_t kHomeUnit = 26;
 inline constexpr uint16_t kMergedInto = 27;
 inline constexpr uint16_t kCardReview = 29;
+inline constexpr uint16_t kDistinctFrom = 30;
 
 // Fields whose concurrent edits an operator must decide (identity, death, household, residence).
 inline bool NeedsReview(uint16_t field) {

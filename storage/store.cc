@@ -21,6 +21,7 @@
 #include "storage/log_format.h"
 #include "storage/officer_role.h"
 #include "storage/partial_date.h"
+#include "storage/person_duplicates.h"
 #include "storage/record_fold.h"
 #include "storage/record_index.h"
 #include "storage/record_stage.h"
@@ -199,6 +200,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   DANCU_RETURN_IF_ERROR(store->CheckFormat(path));
   DANCU_RETURN_IF_ERROR(store->CountTalliesIfStale());
   DANCU_RETURN_IF_ERROR(store->CountUnitOriginsIfStale());
+  DANCU_RETURN_IF_ERROR(store->IndexPersonBlocksIfMissing());
   auto target = store->GetMeta(layout::kRecoveryTargetKey);
   if (!target.ok()) return target.status();
   if (target->has_value()) {
@@ -352,6 +354,10 @@ Result<AppendOutcome> Store::AppendLocked(std::vector<Draft>& drafts, const Sign
       DANCU_RETURN_IF_ERROR(
           stage.SettleConflicts(record_id, change.asReader(), MayDecide(draft.officer_role, options_.hub)));
       stage.OpenCardCase(record_id, change.asReader(), clock.wall_now());
+    }
+    if (options_.hub) {  // a hub's own registrations are checked for demographic duplicates too
+      auto raised = RaisePersonDuplicates(stage, next.get(), {origin, seq}, options_.wall_clock());
+      if (!raised.ok()) return raised.status();
     }
     for (const auto& [blob_key, blob] : draft.attachments) batch.Put(cf_->blobs, blob_key, blob);
     stage.Put(record_id, *current_bytes, std::move(next_bytes));

@@ -296,6 +296,8 @@ class Store {
 
   StateDigest state_digest() const;
   VersionVector version_vector() const;
+  // Whether the store was opened as a hub's or central's (StoreOptions::hub).
+  bool hub() const { return options_.hub; }
 
   // The per-unit counters (storage/unit_tally.h), as kept in every change's batch: one read per
   // unit, whatever the number of records. Units with no resident are absent.
@@ -344,6 +346,8 @@ class Store {
   // Replaces the metadata rows under `prefix` by `rows` and records `format`, in one durable write.
   Status ReplaceDerivedRows(std::string_view prefix, const std::vector<std::pair<std::string, std::string>>& rows,
                             std::string_view format_key, uint64_t format, std::string_view what);
+  // Indexes the duplicate blocks of every record unless done already (store_person_blocks.cc).
+  Status IndexPersonBlocksIfMissing();
   // The right edge of `origin`'s tree as held (cached; requires mu_).
   Result<merkle::Frontier> FrontierOf(uint64_t origin);
   // Answers the perfect subtrees of `origin`'s stored tree (store_tree.cc).

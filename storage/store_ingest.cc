@@ -8,6 +8,7 @@
 #include "storage/ingest.capnp.h"
 #include "storage/log_format.h"
 #include "storage/officer_role.h"
+#include "storage/person_duplicates.h"
 #include "storage/record_fold.h"
 #include "storage/record_stage.h"
 #include "storage/resident_fields.h"
@@ -285,8 +286,7 @@ Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& t
       if (!other.ok()) return other.status();
       if (other->has_value()) {
         VersionRef version{change.getOrigin(), change.getSeq()};
-        std::string id = ConflictId(std::min(record_id, **other) + "|" + std::max(record_id, **other),
-                                    0x10000u | fields::kCitizenNo, {}, {});
+        std::string id = DuplicateCaseId(record_id, **other, schema::ConflictKind::DUPLICATE_CITIZEN_NO);
         const std::string& claimant = **other;
         for (const auto& [mine, theirs] : {std::pair(record_id, claimant), std::pair(claimant, record_id)}) {
           batch.Put(cf_->conflicts, ConflictKey(mine, id),
@@ -295,6 +295,12 @@ Result<IngestOutcome> Store::Ingest(const IncomingRun& run, const TrustLookup& t
         }
         ++outcome.conflicts;
       }
+    }
+    // One person registered twice: a hub checks each record it receives against its subtree.
+    if (checked && options_.hub) {
+      auto raised = RaisePersonDuplicates(stage, next.get(), {change.getOrigin(), change.getSeq()}, now_ms);
+      if (!raised.ok()) return raised.status();
+      outcome.conflicts += *raised;
     }
     clock.Observe(change.getHlc(), kMaxClockAheadMs);
     batch.Put(cf_->log, layout::LogKey(run.origin, change.getSeq()), *v.bytes);

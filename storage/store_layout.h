@@ -44,6 +44,9 @@ std::string UnitOriginKey(std::string_view unit, uint64_t origin);
 // The prefix of every row of `unit`.
 std::string UnitOriginPrefix(std::string_view unit);
 bool ParseUnitOriginKey(std::string_view key, std::string* unit, uint64_t* origin);
+// Present once the index holds the duplicate blocks of every record (IndexKind::kPersonBlock):
+// a store written before them indexes them when it first opens for writing.
+inline constexpr std::string_view kPersonBlocksKey = "index/person-blocks";
 
 // The tree family keeps the roots of an origin's perfect subtrees of 2^kStoredTreeLevel leaves and
 // more; smaller ones are recomputed from the entries (at most 15 reads), which keeps a change's

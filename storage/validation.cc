@@ -263,6 +263,16 @@ FieldErrors Validate(schema::Resident::Reader r, PartialDateValue today) {
     if (!Present(other_names[i])) check.Report(field, "is empty");
     check.Name(field, other_names[i]);
   }
+  const auto distinct = r.getDistinctFrom();
+  if (distinct.size() > kMaxDistinctFrom) {
+    check.Report("distinct_from", "has " + std::to_string(distinct.size()) + " entries; the limit is " +
+                                      std::to_string(kMaxDistinctFrom));
+  }
+  for (unsigned i = 0; i < distinct.size(); ++i) {
+    const std::string field = "distinct_from[" + std::to_string(i) + "]";
+    if (!Present(distinct[i])) check.Report(field, "is empty");
+    check.Id(field, distinct[i]);
+  }
   bool birth_valid = false;
   if (birth.unknown()) {
     check.Report("birth_date", "is required (at least the year)");

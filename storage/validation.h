@@ -67,6 +67,7 @@ inline constexpr size_t kMaxIdChars = 64;        // identifiers
 inline constexpr size_t kMaxOtherNames = 16;     // entries of other_names
 inline constexpr size_t kMaxCardDifferences = 32;   // entries of card_review.differences
 inline constexpr size_t kMaxCardValueChars = 400;   // card_review: a value on the card or in the record
+inline constexpr size_t kMaxDistinctFrom = 64;   // entries of distinct_from
 inline constexpr int kEarliestYear = 1880;       // no date of a record lies before this year
 
 // All the errors of `r`, in schema field order; empty when `r` is valid. `today` is the current

@@ -343,5 +343,52 @@ TEST_CASE("every line can be a defect, and none need be") {
   CHECK(Generate(Options("00004", 0, 4)).empty());
 }
 
+
+
+TEST_CASE("planted duplicates are valid residents that register an earlier clean line again") {
+  GeneratorOptions options = Options("00004", 2000, 5, 0.05);
+  options.duplicate_share = 0.1;
+  std::ostringstream out;
+  std::vector<Defect> defects;
+  std::vector<int64_t> duplicate_of;
+  REQUIRE(WriteResidents(options, out, &defects, &duplicate_of).ok());
+  const std::vector<std::string> lines = Lines(out.str());
+  REQUIRE(lines.size() == 2000);
+  REQUIRE(duplicate_of.size() == 2000);
+  size_t planted = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (duplicate_of[i] < 0) continue;
+    ++planted;
+    const auto original = static_cast<size_t>(duplicate_of[i]);
+    REQUIRE(original < i);
+    CHECK(defects[original] == Defect::kNone);
+    CHECK(defects[i] == Defect::kNone);
+    ReadBack copy(lines[i], kToday);
+    INFO("line " << i + 1 << ": " << lines[i]);
+    CHECK(copy.valid());
+    const auto a = nlohmann::json::parse(lines[original]), b = nlohmann::json::parse(lines[i]);
+    CHECK(a != b);
+    CHECK(a["sex"] == b["sex"]);
+    CHECK(a["birth_date"].get<std::string>().substr(0, 4) == b["birth_date"].get<std::string>().substr(0, 4));
+    CHECK_FALSE(b.contains("household"));
+    if (a.contains("citizen_no") && b.contains("citizen_no")) CHECK(a["citizen_no"] != b["citizen_no"]);
+  }
+  CHECK(planted == 200);
+  // With no duplicates asked for, the bytes are those of a run without the option.
+  GeneratorOptions none = Options("00004", 500, 5, 0.05);
+  std::ostringstream plain;
+  std::vector<int64_t> none_of;
+  REQUIRE(WriteResidents(none, plain, nullptr, &none_of).ok());
+  CHECK(plain.str() == Generate(Options("00004", 500, 5, 0.05)));
+  CHECK(std::count(none_of.begin(), none_of.end(), -1) == 500);
+
+  options.duplicate_share = 1.5;
+  std::ostringstream refused;
+  CHECK(WriteResidents(options, refused).code() == Status::Code::kInvalidArgument);
+  options.duplicate_share = 0.96;  // with 5 % invalid: more than every line
+  CHECK(WriteResidents(options, refused).code() == Status::Code::kInvalidArgument);
+  CHECK(refused.str().empty());
+}
+
 }  // namespace
 }  // namespace dancu::tools

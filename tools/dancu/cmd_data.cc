@@ -22,6 +22,9 @@ void AddGen(CLI::App& app, Runner& runner) {
   cmd->add_option("--seed", opts->seed, "random seed: the same seed gives the same residents")->required();
   cmd->add_option("--invalid-share", opts->invalid_share,
                   "share of deliberately invalid lines, 0 to 1 (default 0)");
+  cmd->add_option("--duplicate-share", opts->duplicate_share,
+                  "share of lines that register an earlier line's resident again, with typos, no or a "
+                  "mistyped citizen number, a partial date or day and month swapped, 0 to 1 (default 0)");
   cmd->callback([opts, &runner] {
     opts->today = storage::TodayInVietnam(std::chrono::system_clock::now());
     std::ios::sync_with_stdio(false);

@@ -137,8 +137,9 @@ void AddConflicts(CLI::App& app, Runner& runner) {
   opts->node.AddTo(cmd, true);
   cmd->add_option("id", opts->id, "the conflict's id (dancu conflicts list)")->required();
   cmd->add_option("--keep", opts->keep,
-                  "concurrent edit: kept or other (whose value stays); duplicate citizen number: the record id that "
-                  "survives (the other is merged into it); card case: closed")
+                  "concurrent edit: kept or other (whose value stays); duplicate citizen number or person: the record "
+                  "id that survives (the other is merged into it); duplicate person: distinct (two people); card "
+                  "case: closed")
       ->required();
   cmd->callback([opts, &runner] {
     auto session = OpenForWriting(opts->node);

@@ -3,7 +3,11 @@
 #include <capnp/message.h>
 
 #include <cmath>
+#include <deque>
 
+#include "storage/record_json.h"
+
+#include "tools/gen/duplicates.h"
 #include "tools/gen/family.h"
 #include "tools/gen/geography.h"
 #include "tools/gen/identifiers.h"
@@ -17,10 +21,19 @@ namespace dancu::tools {
 namespace {
 
 constexpr size_t kFlushBytes = 1 << 16;
+// The recent clean lines a planted duplicate copies: a person registered twice usually is so
+// within a short time.
+constexpr size_t kDuplicateWindow = 4096;
 
 Status CheckOptions(const GeneratorOptions& options) {
   if (!(options.invalid_share >= 0 && options.invalid_share <= 1)) {  // NaN fails too
     return Status::InvalidArgument("invalid_share must be between 0 and 1");
+  }
+  if (!(options.duplicate_share >= 0 && options.duplicate_share <= 1)) {
+    return Status::InvalidArgument("duplicate_share must be between 0 and 1");
+  }
+  if (options.invalid_share + options.duplicate_share > 1) {
+    return Status::InvalidArgument("invalid_share and duplicate_share together must be at most 1");
   }
   if (options.count > kMaxGeneratedResidents) {
     return Status::InvalidArgument("count must be at most " +
@@ -53,8 +66,8 @@ std::string_view DefectName(Defect defect) {
   return "unknown defect";
 }
 
-Status WriteResidents(const GeneratorOptions& options, std::ostream& out,
-                      std::vector<Defect>* defects) {
+Status WriteResidents(const GeneratorOptions& options, std::ostream& out, std::vector<Defect>* defects,
+                      std::vector<int64_t>* duplicate_of) {
   DANCU_RETURN_IF_ERROR(CheckOptions(options));
   Result<gen::Geography> geography = gen::Geography::ForCommune(options.unit, options.today);
   if (!geography.ok()) return geography.status();
@@ -63,9 +76,13 @@ Status WriteResidents(const GeneratorOptions& options, std::ostream& out,
   gen::Identifiers identifiers(options.unit, random);
   gen::FamilyMaker families(*geography, options.today, random);
   gen::LineWriter writer(geography->home(), options.today, identifiers, random);
-  // Selection sampling: exactly `invalid_left` of the remaining lines get a defect.
+  // Selection sampling: exactly `invalid_left` of the remaining lines get a defect, and about
+  // `duplicates_left` (none before a clean line exists to copy) register an earlier resident again.
   auto invalid_left = static_cast<uint64_t>(
       std::llround(options.invalid_share * static_cast<double>(options.count)));
+  auto duplicates_left = static_cast<uint64_t>(
+      std::llround(options.duplicate_share * static_cast<double>(options.count)));
+  std::deque<std::pair<int64_t, nlohmann::json>> recent;  // clean lines to copy, when planting
 
   std::string buffer;
   const auto flush = [&] {
@@ -73,24 +90,38 @@ Status WriteResidents(const GeneratorOptions& options, std::ostream& out,
     buffer.clear();
     return static_cast<bool>(out);
   };
+  const auto emit = [&](const std::string& line, Defect defect, int64_t original) {
+    buffer += line;
+    buffer += '\n';
+    if (defects != nullptr) defects->push_back(defect);
+    if (duplicate_of != nullptr) duplicate_of->push_back(original);
+  };
   for (uint64_t written = 0; written < options.count;) {
     gen::Household household = families.Make(options.count - written);
     household.id = identifiers.HouseholdId();
     for (gen::Member& member : household.members) {
       gen::IssuePapers(member, options.today, identifiers, random);
     }
-    for (size_t i = 0; i < household.members.size(); ++i, ++written) {
+    for (size_t i = 0; i < household.members.size() && written < options.count; ++written) {
       Defect defect = Defect::kNone;
-      if (random.Below(options.count - written) < invalid_left) {
+      const uint64_t draw = random.Below(options.count - written);
+      if (draw < invalid_left) {
         --invalid_left;
         defect = static_cast<Defect>(1 + random.Below(kDefectKinds));
+      } else if (draw < invalid_left + duplicates_left && !recent.empty()) {
+        --duplicates_left;
+        const auto& [line, original] = recent[random.Below(recent.size())];
+        emit(gen::PlantDuplicate(original, random).dump(), Defect::kNone, line);
+        continue;
       }
       capnp::MallocMessageBuilder message;
       auto record = message.initRoot<schema::Resident>();
-      gen::FillResident(household, i, geography->home(), options.today, record);
-      buffer += writer.Line(record, defect);
-      buffer += '\n';
-      if (defects != nullptr) defects->push_back(defect);
+      gen::FillResident(household, i++, geography->home(), options.today, record);
+      emit(writer.Line(record, defect), defect, -1);
+      if (duplicates_left > 0 && defect == Defect::kNone) {
+        recent.emplace_back(static_cast<int64_t>(written), storage::ResidentToJson(record.asReader()));
+        if (recent.size() > kDuplicateWindow) recent.pop_front();
+      }
     }
     if (buffer.size() >= kFlushBytes && !flush()) break;
   }

@@ -38,6 +38,9 @@ struct GeneratorOptions {
   uint64_t count = 0;         // lines to write, at most kMaxGeneratedResidents
   uint64_t seed = 0;
   double invalid_share = 0;   // 0..1: round(count * invalid_share) lines get a defect
+  // 0..1: about round(count * duplicate_share) lines are a clean resident of an earlier line
+  // registered a second time (tools/gen/duplicates.h), counted in `count`.
+  double duplicate_share = 0;
   storage::PartialDateValue today;  // complete, 2000-2399; no date of a clean line is later
 };
 
@@ -62,11 +65,13 @@ std::string_view DefectName(Defect defect);
 
 // Writes `options.count` JSON Lines of residents of the commune `options.unit` to `out`. When
 // `defects` is not null, appends to it the defect of each line written, in order (kNone for a
-// clean line).
+// clean line). When `duplicate_of` is not null, appends to it for each line the index (from 0) of
+// the earlier line whose resident it registers again, or -1.
 // Errors: InvalidArgument when `unit` is not a commune in the 2023 or 2025 reference data,
-// invalid_share is outside [0, 1], count exceeds kMaxGeneratedResidents or today is not a complete
-// date in 2000-2399; IOError when `out` fails (lines before the failure may have been written).
+// invalid_share or duplicate_share is outside [0, 1] or their sum above 1, count exceeds
+// kMaxGeneratedResidents or today is not a complete date in 2000-2399; IOError when `out` fails
+// (lines before the failure may have been written).
 Status WriteResidents(const GeneratorOptions& options, std::ostream& out,
-                      std::vector<Defect>* defects = nullptr);
+                      std::vector<Defect>* defects = nullptr, std::vector<int64_t>* duplicate_of = nullptr);
 
 }  // namespace dancu::tools

@@ -60,7 +60,8 @@ function conflictLine(c) {
   if (c.kind === 'card_differs') {
     return t('conflicts.card_differs_fields', { fields: ((c.card && c.card.differences) || []).map((d) => t(`field.${d.field}`)).join(', ') });
   }
-  return t('conflicts.duplicate_with', { record: (c.other_record_summary && c.other_record_summary.full_name) || c.other_record });
+  return t(c.kind === 'duplicate_person' ? 'conflicts.same_person_with' : 'conflicts.duplicate_with',
+           { record: (c.other_record_summary && c.other_record_summary.full_name) || c.other_record });
 }
 
 // One line per open conflict of a record, for its page: "Họ và tên: A ↔ B", and the duplicates.
@@ -91,6 +92,8 @@ function conflictCard(conflict, onDone) {
       decideButton(conflict, id, t('conflicts.keep_record'), onDone, status));
     body = h('div', { class: 'sides' }, record(conflict.record, conflict.record_summary),
                                         record(conflict.other_record, conflict.other_record_summary));
+    // Two people after all: recorded so that no node raises the pair again.
+    if (conflict.kind === 'duplicate_person') body.append(decideButton(conflict, 'distinct', t('conflicts.distinct'), onDone, status));
   }
   return h('article', { class: 'conflict', 'data-conflict': conflict.id }, header, body,
            h('p', { class: 'muted' }, t('conflicts.detected', { when: when(conflict.detected_at_ms), id: conflict.id })), status);
