@@ -3,6 +3,7 @@
 #include <capnp/message.h>
 
 #include "storage/canonical.h"
+#include "storage/store_layout.h"
 
 namespace dancu::node {
 
@@ -11,20 +12,8 @@ namespace {
 constexpr std::string_view kBatchPrefix = "audit/";      // origin(8) seq(8) -> SignedAuditBatch
 constexpr std::string_view kHeadPrefix = "audit-head/";  // origin(8) -> seq(8) hash(32)
 
-std::string BigEndian(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
-  return out;
-}
-
-uint64_t ReadBigEndian(std::string_view bytes) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(bytes[i]);
-  return v;
-}
-
 std::string BatchKey(uint64_t origin, uint64_t seq) {
-  return std::string(kBatchPrefix) + BigEndian(origin) + BigEndian(seq);
+  return std::string(kBatchPrefix) + storage::layout::EncodeU64(origin) + storage::layout::EncodeU64(seq);
 }
 
 kj::ArrayPtr<const kj::byte> Bytes(std::string_view s) {
@@ -32,7 +21,7 @@ kj::ArrayPtr<const kj::byte> Bytes(std::string_view s) {
 }
 
 std::string HeadRow(uint64_t seq, const storage::Hash256& hash) {
-  return BigEndian(seq) + std::string(storage::AsBytes(hash));
+  return storage::layout::EncodeU64(seq) + std::string(storage::AsBytes(hash));
 }
 
 }  // namespace
@@ -92,9 +81,11 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Load(storage::Store& store, const st
       return false;
     }
     Head head;
-    head.seq = ReadBigEndian(v);
+    storage::layout::DecodeU64(v.substr(0, 8), &head.seq);  // sizes checked above
     std::copy(v.begin() + 8, v.end(), head.hash.begin());
-    log->heads_[ReadBigEndian(k.substr(kHeadPrefix.size()))] = head;
+    uint64_t origin = 0;
+    storage::layout::DecodeU64(k.substr(kHeadPrefix.size()), &origin);
+    log->heads_[origin] = head;
     return true;
   }));
   DANCU_RETURN_IF_ERROR(bad);
@@ -181,7 +172,7 @@ Status AuditLog::Commit(std::vector<Pending>& pending) {
     for (auto& row : p.rows) rows.push_back(std::move(row));
   }
   rows.emplace_back(BatchKey(origin, next.seq), storage::Canonicalize(signed_batch.asReader()));
-  rows.emplace_back(std::string(kHeadPrefix) + BigEndian(origin), HeadRow(next.seq, next.hash));
+  rows.emplace_back(std::string(kHeadPrefix) + storage::layout::EncodeU64(origin), HeadRow(next.seq, next.hash));
   DANCU_RETURN_IF_ERROR(store_.PutMetas(rows));
   head = next;
   return Status::Ok();
@@ -233,7 +224,7 @@ Result<bool> AuditLog::Accept(std::string_view signed_batch) {
                            storage::Parsed<schema::SignedAuditBatch>::Own(signed_batch).get().getBatch()))};
   const std::vector<std::pair<std::string, std::string>> rows = {
       {BatchKey(origin, seq), std::string(signed_batch)},
-      {std::string(kHeadPrefix) + BigEndian(origin), HeadRow(next.seq, next.hash)}};
+      {std::string(kHeadPrefix) + storage::layout::EncodeU64(origin), HeadRow(next.seq, next.hash)}};
   DANCU_RETURN_IF_ERROR(store_.PutMetas(rows));
   head = next;
   return true;

@@ -1,6 +1,7 @@
 #include "node/ida_receipts.h"
 
 #include "node/node_config.h"
+#include "storage/store_layout.h"
 
 namespace dancu::node {
 
@@ -8,18 +9,6 @@ namespace {
 
 constexpr std::string_view kReceiptPrefix = "ida/tx/";
 constexpr std::string_view kTimePrefix = "ida/tx-at/";
-
-std::string BigEndian(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
-  return out;
-}
-
-uint64_t ReadBigEndian(std::string_view bytes) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(bytes[i]);
-  return v;
-}
 
 std::string ReceiptKey(uint64_t agency, std::string_view transaction_id) {
   return std::string(kReceiptPrefix) + NodeIdHex(agency) + "/" + std::string(transaction_id);
@@ -30,7 +19,7 @@ std::string ReceiptKey(uint64_t agency, std::string_view transaction_id) {
 std::vector<std::pair<std::string, std::string>> ReceiptRows(uint64_t agency, std::string_view transaction_id,
                                                              uint64_t at, std::string signed_answer) {
   return {{ReceiptKey(agency, transaction_id), std::move(signed_answer)},
-          {std::string(kTimePrefix) + BigEndian(at) + BigEndian(agency) + std::string(transaction_id), ""}};
+          {std::string(kTimePrefix) + storage::layout::EncodeU64(at) + storage::layout::EncodeU64(agency) + std::string(transaction_id), ""}};
 }
 
 Result<std::optional<std::string>> FindReceipt(const storage::Store& store, uint64_t agency,
@@ -48,8 +37,11 @@ Result<size_t> PruneReceipts(storage::Store& store, uint64_t cutoff_ms, size_t m
       bad = Status::Corruption("a receipt's time row is malformed");
       return false;
     }
-    if (ReadBigEndian(rest) >= cutoff_ms || receipts.size() == max) return false;
-    receipts.push_back(ReceiptKey(ReadBigEndian(rest.substr(8)), rest.substr(16)));
+    uint64_t at = 0, agency = 0;
+    storage::layout::DecodeU64(rest.substr(0, 8), &at);  // the size is checked above
+    storage::layout::DecodeU64(rest.substr(8, 8), &agency);
+    if (at >= cutoff_ms || receipts.size() == max) return false;
+    receipts.push_back(ReceiptKey(agency, rest.substr(16)));
     last = key;
     return true;
   }));
